@@ -1,0 +1,231 @@
+# xv6-mm: build, run and test.
+#
+#   make            build/xv6.img (boot disk) and build/fs.img (file system)
+#   make qemu-nox   boot in this terminal (leave with Ctrl-A X)
+#   make test       the whole regression suite
+#   make bench      benchmarks (results go in bench/RESULTS.md by hand)
+#
+# Variables: CPUS (default 2), BUILD (output folder, default build),
+# FAULTS (fault-injection boot flag, e.g. FAULTS="kalloc=1/50,seed=7"),
+# KMDEBUG=1 (kmalloc debug build), TESTDIR/TESTFS (see `testfs` below).
+
+.DEFAULT_GOAL := all
+
+BUILD  ?= build
+CPUS   ?= 2
+QEMU   ?= qemu-system-i386
+CC     := clang
+LD     := ld.lld
+HOSTCC ?= cc
+
+# ---- flags ----------------------------------------------------------------
+
+ARCHFLAGS := -m32 -march=i686 -ffreestanding -fno-builtin -nostdinc -fno-pic -fno-pie \
+             -fno-stack-protector -fno-omit-frame-pointer -mno-sse -mno-mmx -mno-sse2
+WARN      := -Wall -Werror
+KCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include -Isrc/kernel
+ifeq ($(KMDEBUG),1)
+KCFLAGS   += -DKMDEBUG
+endif
+UCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include
+ASFLAGS_K := -m32 -nostdinc -Isrc/include -Isrc/kernel
+LDFLAGS   := -m elf_i386
+
+# ---- kernel ---------------------------------------------------------------
+
+KDIR      := $(BUILD)/kernel
+BOOT_ONLY := src/kernel/boot/bootmain.c src/kernel/boot/bootasm.S \
+             src/kernel/boot/entryother.S src/kernel/boot/initcode.S
+KERNEL_C  := $(sort $(filter-out $(BOOT_ONLY),$(wildcard src/kernel/*/*.c)))
+KERNEL_S  := $(sort $(filter-out $(BOOT_ONLY) src/kernel/boot/entry.S,$(wildcard src/kernel/*/*.S)))
+# entry.o goes first so the multiboot header sits at the start of .text.
+KERNEL_OBJS := $(KDIR)/boot/entry.o \
+               $(patsubst src/kernel/%.c,$(KDIR)/%.o,$(KERNEL_C)) \
+               $(patsubst src/kernel/%.S,$(KDIR)/%.o,$(KERNEL_S))
+
+$(KDIR)/%.o: src/kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(KDIR)/%.o: src/kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS_K) -MMD -MP -c $< -o $@
+
+# Flat binaries carried inside the kernel (boot/blobs.S).
+$(KDIR)/entryother.bin: src/kernel/boot/entryother.S
+	@mkdir -p $(KDIR)
+	$(CC) $(ASFLAGS_K) -c $< -o $(KDIR)/entryother.o
+	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7000 --oformat binary -o $@ $(KDIR)/entryother.o
+
+$(KDIR)/initcode.bin: src/kernel/boot/initcode.S
+	@mkdir -p $(KDIR)
+	$(CC) $(ASFLAGS_K) -c $< -o $(KDIR)/initcode.o
+	$(LD) $(LDFLAGS) -N -e start -Ttext 0 --oformat binary -o $@ $(KDIR)/initcode.o
+
+$(KDIR)/boot/blobs.o: src/kernel/boot/blobs.S $(KDIR)/entryother.bin $(KDIR)/initcode.bin
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS_K) -DBLOB_ENTRYOTHER='"$(KDIR)/entryother.bin"' \
+	  -DBLOB_INITCODE='"$(KDIR)/initcode.bin"' -c $< -o $@
+
+$(KDIR)/kernel: $(KERNEL_OBJS) src/kernel/boot/kernel.ld
+	$(LD) $(LDFLAGS) -T src/kernel/boot/kernel.ld -o $@ $(KERNEL_OBJS)
+
+# Boot sector: must fit in 510 bytes plus the 0x55 0xAA signature.
+$(KDIR)/bootblock: src/kernel/boot/bootasm.S src/kernel/boot/bootmain.c
+	@mkdir -p $(KDIR)
+	$(CC) $(ARCHFLAGS) -march=i386 -Oz -Wall -Werror -Isrc/include -Isrc/kernel \
+	  -c src/kernel/boot/bootmain.c -o $(KDIR)/bootmain.o
+	$(CC) $(ASFLAGS_K) -c src/kernel/boot/bootasm.S -o $(KDIR)/bootasm.o
+	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7C00 --oformat binary \
+	  -o $(KDIR)/bootblock.bin $(KDIR)/bootasm.o $(KDIR)/bootmain.o
+	@size=$$(stat -c %s $(KDIR)/bootblock.bin); \
+	 if [ $$size -gt 510 ]; then echo "boot block is $$size bytes (max 510)"; exit 1; fi
+	cp $(KDIR)/bootblock.bin $@
+	truncate -s 510 $@
+	printf '\125\252' >> $@
+
+$(BUILD)/xv6.img: $(KDIR)/bootblock $(KDIR)/kernel
+	dd if=/dev/zero of=$@.tmp count=10000 status=none
+	dd if=$(KDIR)/bootblock of=$@.tmp conv=notrunc status=none
+	dd if=$(KDIR)/kernel of=$@.tmp seek=1 conv=notrunc status=none
+	mv $@.tmp $@
+
+# ---- user programs --------------------------------------------------------
+
+UDIR := $(BUILD)/user
+ULIB := $(UDIR)/lib/ulib.o $(UDIR)/lib/usys.o $(UDIR)/lib/printf.o $(UDIR)/lib/umalloc.o
+
+# One program per line; course scripts add theirs after _mkdir.
+UPROGS=\
+	_cat\
+	_echo\
+	_forktest\
+	_grep\
+	_init\
+	_kill\
+	_ln\
+	_ls\
+	_mkdir\
+	_rm\
+	_sh\
+	_stressfs\
+	_usertests\
+	_wc\
+	_zombie\
+	_poweroff\
+	_kmstat\
+	_pmap\
+
+$(UDIR)/%.o: src/user/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+
+$(UDIR)/lib/%.o: src/user/lib/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS_K) -c $< -o $@
+
+$(UDIR)/_%: $(UDIR)/%.o $(ULIB)
+	$(LD) $(LDFLAGS) -N -e main -Ttext 0 --strip-debug -o $@ $< $(ULIB)
+
+# Course tests named in UPROGS (e.g. _test_1) may live beside our programs
+# or in TESTDIR.
+ifneq ($(TESTDIR),)
+vpath test_%.c $(TESTDIR)
+endif
+$(UDIR)/test_%.o: test_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+UPROG_FILES := $(addprefix $(UDIR)/,$(UPROGS))
+FS_EXTRA    := README.md src/user/sample.txt
+
+$(BUILD)/mkfs: src/tools/mkfs.c src/include/fs.h src/include/param.h src/include/stat.h
+	@mkdir -p $(BUILD)
+	$(HOSTCC) -O2 -Wall -Werror -Isrc/include -o $@ src/tools/mkfs.c
+
+$(BUILD)/fs.img: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA)
+	$(BUILD)/mkfs $@ $(FS_EXTRA) $(UPROG_FILES)
+
+# An image with a course test folder's test_N.c programs added:
+#   make testfs TESTDIR=path/to/tests TESTFS=build/tests.img
+TESTFS ?= $(BUILD)/fs-test.img
+ifneq ($(TESTDIR),)
+TEST_SRCS  := $(sort $(wildcard $(TESTDIR)/test_*.c))
+TEST_PROGS := $(patsubst $(TESTDIR)/%.c,$(UDIR)/t/$(subst /,_,$(abspath $(TESTDIR)))/_%,$(TEST_SRCS))
+TEST_OBJ_DIR := $(UDIR)/t/$(subst /,_,$(abspath $(TESTDIR)))
+$(TEST_OBJ_DIR)/%.o: $(TESTDIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+$(TEST_OBJ_DIR)/_%: $(TEST_OBJ_DIR)/%.o $(ULIB)
+	$(LD) $(LDFLAGS) -N -e main -Ttext 0 --strip-debug -o $@ $< $(ULIB)
+endif
+testfs: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA) $(TEST_PROGS)
+	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testfs TESTDIR=dir [TESTFS=img]"; exit 2; fi
+	@mkdir -p $(dir $(TESTFS))
+	$(BUILD)/mkfs $(TESTFS) $(FS_EXTRA) $(UPROG_FILES) $(TEST_PROGS)
+
+# ---- top-level targets ----------------------------------------------------
+
+all: $(BUILD)/xv6.img $(BUILD)/fs.img
+xv6.img: $(BUILD)/xv6.img
+fs.img: $(BUILD)/fs.img
+
+# The FAULTS boot flag travels to the kernel through QEMU's fw_cfg.
+FAULTS_CHECK = $(if $(FAULTS),python3 test/run.py --check-faults "$(FAULTS)" &&,)
+FAULTS_OPT   = $(if $(FAULTS),-fw_cfg name=opt/xv6/faults$(,)string=$(subst $(,),$(,)$(,),$(FAULTS)),)
+, := ,
+QEMUOPTS = -drive file=$(BUILD)/fs.img,index=1,media=disk,format=raw \
+           -drive file=$(BUILD)/xv6.img,index=0,media=disk,format=raw \
+           -smp $(CPUS) -m 512 -no-reboot \
+           -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(FAULTS_OPT) $(QEMUEXTRA)
+
+# QEMU's debug-exit device makes a clean poweroff exit with status 1.
+QEMU_OK = ; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ]
+
+qemu: all
+	$(FAULTS_CHECK) $(QEMU) -serial mon:stdio $(QEMUOPTS) $(QEMU_OK)
+
+qemu-nox: all
+	$(FAULTS_CHECK) $(QEMU) -nographic $(QEMUOPTS) $(QEMU_OK)
+
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+QEMUGDB := -S -gdb tcp::$(GDBPORT)
+
+$(BUILD)/.gdbinit: scripts/gdbinit.tmpl
+	@mkdir -p $(BUILD)
+	sed -e "s/@PORT@/$(GDBPORT)/" -e "s|@KERNEL@|$(KDIR)/kernel|" $< > $@
+	cp $@ .gdbinit
+
+qemu-gdb: all $(BUILD)/.gdbinit
+	@echo "*** Now run 'gdb' in another window (it reads .gdbinit)."
+	$(FAULTS_CHECK) $(QEMU) -serial mon:stdio $(QEMUOPTS) $(QEMUGDB) $(QEMU_OK)
+
+qemu-nox-gdb: all $(BUILD)/.gdbinit
+	@echo "*** Now run 'gdb' in another window (it reads .gdbinit)."
+	$(FAULTS_CHECK) $(QEMU) -nographic $(QEMUOPTS) $(QEMUGDB) $(QEMU_OK)
+
+# Install what is missing, then boot to the shell.
+run:
+	bash scripts/install-deps.sh
+	$(MAKE) qemu-nox
+
+# ---- tests and benchmarks -------------------------------------------------
+
+-include test/host/Makefile.rbtree
+-include test/host/Makefile.kmalloc
+HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test
+host-tests: $(HOST_TESTS)
+
+test: all host-tests
+	python3 test/run.py
+
+bench:
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD) .gdbinit
+
+.SECONDARY:
+.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb run test bench clean host-tests testfs
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+// Compile-time limits of the system.
+#ifndef XV6_PARAM_H
+#define XV6_PARAM_H
+
+#define NPROC        64   // process table slots
+#define KSTACKSIZE 4096   // bytes of kernel stack per process
+#define NCPU          8   // most CPUs we bring up
+#define NOFILE       16   // open files per process
+#define NFILE       100   // open files in the whole system
+#define NINODE       50   // in-memory inode cache entries
+#define NDEV         10   // device major numbers
+#define ROOTDEV       1   // disk holding the root file system
+#define MAXARG       32   // exec argument count limit
+#define MAXOPBLOCKS  10   // blocks one file-system operation may write
+#define LOGSIZE      (MAXOPBLOCKS*3)  // blocks in the on-disk log
+#define NBUF         (MAXOPBLOCKS*3)  // buffer cache size
+#define FSSIZE     2000   // file-system size in blocks
+#define NKMUSER    1024   // kmalloc blocks one process may hold via the test call
+
+#endif

@@ -1,0 +1,42 @@
+// System call numbers. 1..21 match xv6-public so course headers agree.
+#ifndef XV6_SYSCALL_H
+#define XV6_SYSCALL_H
+
+#define SYS_fork     1
+#define SYS_exit     2
+#define SYS_wait     3
+#define SYS_pipe     4
+#define SYS_read     5
+#define SYS_kill     6
+#define SYS_exec     7
+#define SYS_fstat    8
+#define SYS_chdir    9
+#define SYS_dup     10
+#define SYS_getpid  11
+#define SYS_sbrk    12
+#define SYS_sleep   13
+#define SYS_uptime  14
+#define SYS_open    15
+#define SYS_write   16
+#define SYS_mknod   17
+#define SYS_unlink  18
+#define SYS_link    19
+#define SYS_mkdir   20
+#define SYS_close   21
+// Memory-management additions.
+#define SYS_kmalloc   22
+#define SYS_kmfree    23
+#define SYS_mmap      24
+#define SYS_munmap    25
+#define SYS_freepages 26
+#define SYS_mprotect  27
+#define SYS_msync     28
+#define SYS_lseek     29
+#define SYS_kmstat    30
+#define SYS_kmtest    31
+#define SYS_pmap      32
+#define SYS_poweroff  33
+#define SYS_memstat   34
+#define SYS_faultstat 35
+
+#endif

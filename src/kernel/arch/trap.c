@@ -1,0 +1,157 @@
+// Interrupt descriptor table and the C half of every trap: system calls,
+// device interrupts, page faults and fatal exceptions.
+#include "types.h"
+#include "param.h"
+#include "mmu.h"
+#include "memlayout.h"
+#include "traps.h"
+#include "arch/x86.h"
+#include "arch/arch.h"
+#include "arch/trap.h"
+#include "proc/proc.h"
+#include "proc/sysargs.h"
+#include "mm/pagefault.h"
+#include "dev/console.h"
+#include "dev/ide.h"
+
+static struct gatedesc idt[256];
+extern char vector_stubs[];     // vectors.S: 16-byte stub per vector
+#define STUB_SIZE 16
+
+struct spinlock tickslock;
+uint ticks;
+
+void tvinit(void) {
+  for (int i = 0; i < 256; i++)
+    SETGATE(idt[i], 0, SEG_KCODE << 3, vector_stubs + STUB_SIZE * i, DPL_KERNEL);
+  // User code may use `int $T_SYSCALL`. A trap gate leaves interrupts on
+  // during system calls.
+  SETGATE(idt[T_SYSCALL], 1, SEG_KCODE << 3, vector_stubs + STUB_SIZE * T_SYSCALL, DPL_USER);
+  initlock(&tickslock, "time");
+}
+
+void idtinit(void) {
+  lidt(idt, sizeof(idt));
+}
+
+static const char *trap_name(uint trapno) {
+  static const char *names[] = {
+    [T_DIVIDE] = "divide error", [T_DEBUG] = "debug", [T_NMI] = "NMI",
+    [T_BRKPT] = "breakpoint", [T_OFLOW] = "overflow", [T_BOUND] = "bound range",
+    [T_ILLOP] = "invalid opcode", [T_DEVICE] = "device not available",
+    [T_DBLFLT] = "double fault", [T_TSS] = "invalid TSS",
+    [T_SEGNP] = "segment not present", [T_STACK] = "stack fault",
+    [T_GPFLT] = "general protection fault", [T_PGFLT] = "page fault",
+    [T_FPERR] = "x87 floating point error", [T_ALIGN] = "alignment check",
+    [T_MCHK] = "machine check", [T_SIMDERR] = "SIMD floating point error",
+  };
+  if (trapno < sizeof(names) / sizeof(names[0]) && names[trapno])
+    return names[trapno];
+  return "unexpected trap";
+}
+
+// A user process did something fatal: say so in one line and kill it.
+static void kill_faulting(struct proc *p, struct trapframe *tf, uint addr) {
+  if (tf->trapno == T_PGFLT)
+    cprintf("pid %d %s: killed: %s (%s %s) at addr 0x%x, eip 0x%x\n",
+            p->pid, p->name, trap_name(tf->trapno),
+            (tf->err & 2) ? "write" : "read",
+            (tf->err & 1) ? "protection" : "not mapped", addr, tf->eip);
+  else
+    cprintf("pid %d %s: killed: %s (trap %d, err 0x%x) at eip 0x%x\n",
+            p->pid, p->name, trap_name(tf->trapno), tf->trapno, tf->err, tf->eip);
+  p->killed = 1;
+}
+
+void trap(struct trapframe *tf) {
+  struct proc *p;
+
+  if (tf->trapno == T_SYSCALL) {
+    p = myproc();
+    if (p->killed)
+      exit();
+    p->tf = tf;
+    syscall();
+    if (p->killed)
+      exit();
+    return;
+  }
+
+  switch (tf->trapno) {
+  case T_IRQ0 + IRQ_TIMER:
+    if (cpuid() == 0) {
+      acquire(&tickslock);
+      ticks++;
+      wakeup(&ticks);
+      release(&tickslock);
+    }
+    lapiceoi();
+    break;
+  case T_IRQ0 + IRQ_IDE:
+    ideintr();
+    lapiceoi();
+    break;
+  case T_IRQ0 + IRQ_IDE + 1:
+    // Secondary IDE channel: nothing of ours lives there.
+    lapiceoi();
+    break;
+  case T_IRQ0 + IRQ_KBD:
+    kbdintr();
+    lapiceoi();
+    break;
+  case T_IRQ0 + IRQ_COM1:
+    uartintr();
+    lapiceoi();
+    break;
+  case T_IRQ0 + 7:
+  case T_IRQ0 + IRQ_SPURIOUS:
+    // Spurious interrupts need no acknowledgement beyond the EOI.
+    lapiceoi();
+    break;
+
+  case T_PGFLT: {
+    uint addr = rcr2();
+    p = myproc();
+    if (p && addr < KERNBASE) {
+      // A fault on a user address, from user code or from the kernel
+      // touching a user buffer: lazily-mapped pages are filled here.
+      if (handle_page_fault(p, addr, tf->err) == 0)
+        break;
+      if ((tf->cs & 3) == DPL_USER) {
+        kill_faulting(p, tf, addr);
+        break;
+      }
+    }
+    if ((tf->cs & 3) == DPL_USER && p) {
+      kill_faulting(p, tf, addr);
+      break;
+    }
+    cprintf("kernel page fault at addr 0x%x, eip 0x%x, err 0x%x, cpu %d\n",
+            addr, tf->eip, tf->err, cpuid());
+    panic("page fault in kernel");
+  }
+
+  default:
+    p = myproc();
+    if (p == 0 || (tf->cs & 3) == DPL_KERNEL) {
+      cprintf("unexpected trap %d (%s) from cpu %d eip 0x%x cr2 0x%x\n",
+              tf->trapno, trap_name(tf->trapno), cpuid(), tf->eip, rcr2());
+      panic("trap");
+    }
+    kill_faulting(p, tf, rcr2());
+  }
+
+  // A killed process leaves once it is about to return to user space
+  // (never while it holds kernel resources).
+  p = myproc();
+  if (p && p->killed && (tf->cs & 3) == DPL_USER)
+    exit();
+
+  // The timer forces a process off the CPU.
+  if (p && p->state == RUNNING && tf->trapno == T_IRQ0 + IRQ_TIMER)
+    yield();
+
+  p = myproc();
+  if (p && p->killed && (tf->cs & 3) == DPL_USER)
+    exit();
+}

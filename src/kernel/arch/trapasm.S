@@ -1,0 +1,32 @@
+# Common trap entry and exit. Builds a struct trapframe (arch/x86.h) on
+# the kernel stack, switches to kernel data and per-CPU segments, calls
+# trap(tf), and returns to where the trap came from.
+#include "mmu.h"
+
+.globl alltraps
+alltraps:
+  pushl %ds
+  pushl %es
+  pushl %fs
+  pushl %gs
+  pushal
+
+  movw  $(SEG_KDATA << 3), %ax
+  movw  %ax, %ds
+  movw  %ax, %es
+  movw  $(SEG_KCPU << 3), %ax   # mycpu() reads %gs:0
+  movw  %ax, %gs
+
+  pushl %esp                    # trap(tf): tf is the frame we just built
+  call  trap
+  addl  $4, %esp
+
+.globl trapret
+trapret:
+  popal
+  popl  %gs
+  popl  %fs
+  popl  %es
+  popl  %ds
+  addl  $8, %esp                # drop trapno and error code
+  iret

@@ -1,0 +1,154 @@
+// exec: load an ELF program into a fresh address space and switch the
+// current process over to it.
+//
+// New user image (xv6 layout):
+//   0 ..            program segments (text, data, bss)
+//   next page       guard page, mapped but not user-accessible
+//   next page       stack, top = sz; holds argv strings, then
+//                   [0xffffffff, argc, argv, argv[0..argc-1], 0] at sp
+// Nothing of the old image is touched until the new one is complete.
+#include "types.h"
+#include "param.h"
+#include "stat.h"
+#include "mmu.h"
+#include "memlayout.h"
+#include "arch/x86.h"
+#include "proc/proc.h"
+#include "mm/vm.h"
+#include "mm/mmap.h"
+#include "dev/console.h"
+#include "lib/klib.h"
+#include "fs/elf.h"
+#include "fs/inode.h"
+#include "fs/log.h"
+#include "fs/exec.h"
+
+#define ELF_CLASS_32 1   // ident[0] is EI_CLASS (byte 4 of the file)
+
+// Load every PT_LOAD segment of ip into pgdir. Returns the image size
+// (end of the highest segment), or 0 on failure.
+static uint load_segments(pde_t *pgdir, struct inode *ip, struct elfhdr *eh) {
+  uint sz = 0;
+  struct proghdr ph;
+
+  for (uint i = 0; i < eh->phnum; i++) {
+    uint off = eh->phoff + i * sizeof(ph);
+    if (off < eh->phoff || readi(ip, (char *)&ph, off, sizeof(ph)) != sizeof(ph))
+      return 0;
+    if (ph.type != ELF_PROG_LOAD || ph.memsz == 0)
+      continue;
+    if (ph.memsz < ph.filesz)
+      return 0;
+    if (ph.vaddr + ph.memsz < ph.vaddr)   // wraps around
+      return 0;
+    if (ph.vaddr % PGSIZE != 0)           // loaduvm maps whole pages
+      return 0;
+    if (ph.vaddr + ph.memsz > sz) {
+      // allocuvm hands out zeroed pages, which provides the bss.
+      if (allocuvm(pgdir, sz, ph.vaddr + ph.memsz) == 0)
+        return 0;
+      sz = ph.vaddr + ph.memsz;
+    }
+    if (loaduvm(pgdir, (char *)ph.vaddr, ip, ph.off, ph.filesz) < 0)
+      return 0;
+  }
+  return sz;
+}
+
+int exec(char *path, char **argv) {
+  struct proc *p = myproc();
+  struct inode *ip;
+  pde_t *pgdir = 0;
+  struct elfhdr eh;
+  uint sz, sp, stack_base;
+  uint ustack[3 + MAXARG + 1];
+  int argc;
+
+  begin_op();
+  if ((ip = namei(path)) == 0) {
+    end_op();
+    cprintf("exec: fail\n");
+    return -1;
+  }
+  ilock(ip);
+
+  if (ip->type != T_FILE)
+    goto bad;
+  if (readi(ip, (char *)&eh, 0, sizeof(eh)) != sizeof(eh))
+    goto bad;
+  if (eh.magic != ELF_MAGIC || eh.ident[0] != ELF_CLASS_32)
+    goto bad;
+  if ((pgdir = setupkvm()) == 0)
+    goto bad;
+  if ((sz = load_segments(pgdir, ip, &eh)) == 0)
+    goto bad;
+  iunlockput(ip);
+  end_op();
+  ip = 0;
+
+  // Guard page plus one stack page, on the next page boundary.
+  sz = PGROUNDUP(sz);
+  if (sz + 2 * PGSIZE < sz || allocuvm(pgdir, sz, sz + 2 * PGSIZE) == 0)
+    goto bad;
+  sz += 2 * PGSIZE;
+  clearpteu(pgdir, (char *)(sz - 2 * PGSIZE));
+  stack_base = sz - PGSIZE;
+  sp = sz;
+
+  // The strings first (word aligned), remembering where each went. The
+  // argv pointers still refer to the old image, which is the one loaded.
+  for (argc = 0;; argc++) {
+    if (argc >= MAXARG)
+      goto bad;   // no room for the terminating 0 in ustack
+    if (argv[argc] == 0)
+      break;
+    uint len = strlen(argv[argc]) + 1;
+    if (len > sp - stack_base)
+      goto bad;
+    sp = (sp - len) & ~3;
+    if (sp < stack_base || copyout(pgdir, sp, argv[argc], len) < 0)
+      goto bad;
+    ustack[3 + argc] = sp;
+  }
+  ustack[3 + argc] = 0;
+
+  // Then what main(argc, argv) expects to find above its return address.
+  ustack[0] = 0xffffffff;                  // fake return pc
+  ustack[1] = argc;
+  ustack[2] = sp - (argc + 1) * 4;         // where argv[] will be
+  uint frame = (3 + argc + 1) * 4;
+  if (frame > sp - stack_base)
+    goto bad;
+  sp -= frame;
+  if (copyout(pgdir, sp, ustack, frame) < 0)
+    goto bad;
+
+  // Name the process after the last path element.
+  char *last = path;
+  for (char *s = path; *s; s++)
+    if (*s == '/')
+      last = s + 1;
+  safestrcpy(p->name, last, sizeof(p->name));
+
+  // Success is certain from here on: switch to the new image.
+  pde_t *oldpgdir = p->pgdir;
+  p->pgdir = pgdir;
+  p->sz = sz;
+  p->tf->eip = eh.entry;
+  p->tf->esp = sp;
+  switchuvm(p);
+  // The old image's mmap regions go with it (shared file pages are
+  // written back from oldpgdir), then its memory.
+  mmap_release_all(p, oldpgdir);
+  freevm(oldpgdir);
+  return 0;
+
+bad:
+  if (pgdir)
+    freevm(pgdir);
+  if (ip) {
+    iunlockput(ip);
+    end_op();
+  }
+  return -1;
+}

@@ -1,0 +1,68 @@
+// In-memory inodes, file contents, directories and path names.
+//
+// Locking protocol, as in xv6:
+//  - iget() returns a referenced but unlocked inode; ilock() reads it in
+//    from disk if needed and takes its sleeplock.
+//  - Anything that may free an inode or a block (iput, iunlockput,
+//    itrunc, writei, dirlink, namei/nameiparent, ialloc) must run inside
+//    begin_op()/end_op().
+//  - An inode whose last link is gone stays alive until its last
+//    reference is dropped with iput.
+#ifndef KERNEL_FS_INODE_H
+#define KERNEL_FS_INODE_H
+
+#include "types.h"
+#include "fs.h"
+#include "lock/sleeplock.h"
+
+struct stat;
+struct pageset;
+
+struct inode {
+  uint dev;
+  uint inum;
+  int ref;                 // references; guarded by the inode table lock
+  struct sleeplock lock;   // guards everything below
+  int valid;               // fields below have been read from disk
+  // Page cache of the file's MAP_SHARED mappings, or 0. Owned by
+  // mm/filemap.c (guarded by `lock`); it exists only while a mapping
+  // holds the file open, so it is always 0 when the entry is recycled.
+  struct pageset *mapcache;
+
+  // Copy of the on-disk inode.
+  short type;
+  short major;
+  short minor;
+  short nlink;
+  uint size;
+  uint addrs[NDIRECT+1];
+};
+
+// Boot: initialise the inode table (no disk I/O; may run from main()).
+void iinit(int dev);
+// First process: read the superblock and recover the log. Process context.
+void fsinit(int dev);
+
+struct inode *ialloc(uint dev, short type);   // 0 if no free inode
+struct inode *iget(uint dev, uint inum);
+struct inode *idup(struct inode *ip);
+void ilock(struct inode *ip);
+void iunlock(struct inode *ip);
+void iput(struct inode *ip);
+void iunlockput(struct inode *ip);
+void iupdate(struct inode *ip);
+void itrunc(struct inode *ip);
+void stati(struct inode *ip, struct stat *st);
+// dst/src may be kernel addresses or (already validated) user addresses
+// of the current process. Device inodes are not handled here (see
+// file.c); they return -1.
+int readi(struct inode *ip, char *dst, uint off, uint n);
+int writei(struct inode *ip, char *src, uint off, uint n);
+
+int namecmp(const char *s, const char *t);
+struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
+int dirlink(struct inode *dp, char *name, uint inum);
+struct inode *namei(char *path);
+struct inode *nameiparent(char *path, char *name);
+
+#endif

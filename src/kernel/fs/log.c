@@ -1,0 +1,215 @@
+// Write-ahead redo log with group commit.
+//
+// On disk the log area is a header block followed by up to LOGSIZE copies
+// of modified blocks. The header lists the home block number of each copy;
+// a header with n > 0 means "these n copies form a committed transaction
+// that may not have reached its home blocks yet". Writing the header is
+// the atomic commit point; recovery simply re-installs whatever a
+// committed header lists, so replaying twice is harmless.
+//
+// In memory, modified blocks stay pinned in the buffer cache until the
+// commit has installed them. Several operations may run at once: each
+// begin_op() reserves room for MAXOPBLOCKS blocks, and the last
+// operation to end commits everybody's changes together.
+#include "types.h"
+#include "param.h"
+#include "fs.h"
+#include "lock/spinlock.h"
+#include "lock/sleeplock.h"
+#include "proc/proc.h"
+#include "dev/console.h"
+#include "dev/ide.h"
+#include "lib/klib.h"
+#include "fs/buf.h"
+#include "fs/log.h"
+
+// The header block as stored on disk (and mirrored in memory).
+struct log_header {
+  uint n;                // blocks in the committed transaction
+  uint home[LOGSIZE];    // home block number of each log copy
+};
+_Static_assert(sizeof(struct log_header) <= BSIZE, "log header must fit in a block");
+
+static struct {
+  struct spinlock lock;
+  int dev;
+  uint start;          // header block; copies follow it
+  uint cap;            // copies the log area can hold (<= LOGSIZE)
+  int outstanding;     // operations between begin_op and end_op
+  int committing;      // a commit is in progress: no new operations
+  struct log_header lh;
+  // Private buffer for log-area I/O. Keeping log blocks out of the
+  // buffer cache means a commit never needs a free cache slot (all the
+  // transaction's blocks may be pinned), and the cache never holds stale
+  // copies of log blocks. Only the committer (or recovery) uses it.
+  struct buf io;
+} log;
+
+static void commit(void);
+
+// Transfer log-area block `blockno` between the disk and log.io.
+static void log_io(uint blockno, int write) {
+  acquiresleep(&log.io.lock);
+  log.io.dev = log.dev;
+  log.io.blockno = blockno;
+  log.io.flags = write ? (B_VALID | B_DIRTY) : 0;
+  iderw(&log.io);
+  releasesleep(&log.io.lock);
+}
+
+static void read_header(void) {
+  log_io(log.start, 0);
+  memmove(&log.lh, log.io.data, sizeof(log.lh));
+  if (log.lh.n > log.cap)
+    panic("log: corrupt header");
+}
+
+// Write the in-memory header; when lh.n > 0 this commits.
+static void write_header(void) {
+  acquiresleep(&log.io.lock);
+  memset(log.io.data, 0, BSIZE);
+  memmove(log.io.data, &log.lh, sizeof(log.lh));
+  log.io.dev = log.dev;
+  log.io.blockno = log.start;
+  log.io.flags = B_VALID | B_DIRTY;
+  iderw(&log.io);
+  releasesleep(&log.io.lock);
+}
+
+// Copy every logged block from the cache into the log area.
+static void save_copies(void) {
+  for (uint i = 0; i < log.lh.n; i++) {
+    struct buf *b = bread(log.dev, log.lh.home[i]);   // pinned: a cache hit
+    acquiresleep(&log.io.lock);
+    memmove(log.io.data, b->data, BSIZE);
+    log.io.dev = log.dev;
+    log.io.blockno = log.start + 1 + i;
+    log.io.flags = B_VALID | B_DIRTY;
+    iderw(&log.io);
+    releasesleep(&log.io.lock);
+    brelse(b);
+  }
+}
+
+// Write the committed blocks to their home locations. After a crash the
+// data comes from the log area; otherwise the pinned cache buffers
+// already hold exactly what was logged.
+static void install(int recovering) {
+  for (uint i = 0; i < log.lh.n; i++) {
+    struct buf *home = bread(log.dev, log.lh.home[i]);
+    if (recovering) {
+      acquiresleep(&log.io.lock);
+      log.io.dev = log.dev;
+      log.io.blockno = log.start + 1 + i;
+      log.io.flags = 0;
+      iderw(&log.io);
+      memmove(home->data, log.io.data, BSIZE);
+      releasesleep(&log.io.lock);
+    }
+    bwrite(home);
+    if (!recovering)
+      bunpin(home);
+    brelse(home);
+  }
+}
+
+void initlog(int dev, struct superblock *sb) {
+  initlock(&log.lock, "log");
+  initsleeplock(&log.io.lock, "log io");
+  if (sb->nlog < 2)
+    panic("initlog: log area too small");
+  log.dev = dev;
+  log.start = sb->logstart;
+  log.cap = sb->nlog - 1;
+  if (log.cap > LOGSIZE)
+    log.cap = LOGSIZE;
+  if (log.cap < MAXOPBLOCKS)
+    panic("initlog: log smaller than one operation");
+
+  // Crash recovery: finish a transaction that committed but may not
+  // have been installed, then mark the log empty.
+  read_header();
+  install(1);
+  log.lh.n = 0;
+  write_header();
+}
+
+void begin_op(void) {
+  acquire(&log.lock);
+  for (;;) {
+    if (log.committing) {
+      sleep(&log, &log.lock);
+    } else if (log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS > log.cap) {
+      // Not enough room if every running operation used its full
+      // allowance; wait for the current group to commit.
+      sleep(&log, &log.lock);
+    } else {
+      log.outstanding++;
+      release(&log.lock);
+      return;
+    }
+  }
+}
+
+void end_op(void) {
+  int do_commit = 0;
+
+  acquire(&log.lock);
+  if (log.outstanding < 1)
+    panic("end_op: no operation in progress");
+  if (log.committing)
+    panic("end_op: commit in progress");
+  log.outstanding--;
+  if (log.outstanding == 0) {
+    // Last one out commits for the whole group.
+    do_commit = 1;
+    log.committing = 1;
+  } else {
+    // Our unused reservation may let a waiting begin_op proceed.
+    wakeup(&log);
+  }
+  release(&log.lock);
+
+  if (do_commit) {
+    // Commit without the spinlock: it sleeps on disk I/O. `committing`
+    // keeps new operations out meanwhile.
+    commit();
+    acquire(&log.lock);
+    log.committing = 0;
+    wakeup(&log);
+    release(&log.lock);
+  }
+}
+
+static void commit(void) {
+  if (log.lh.n == 0)
+    return;
+  save_copies();
+  write_header();   // the transaction is now durable
+  install(0);
+  log.lh.n = 0;
+  write_header();   // and now forgotten
+}
+
+void log_write(struct buf *b) {
+  if (!holdingsleep(&b->lock))
+    panic("log_write: buffer not locked");
+
+  acquire(&log.lock);
+  if (log.outstanding < 1)
+    panic("log_write: outside of a transaction");
+
+  // A block written twice in one group is logged once ("absorption").
+  uint i;
+  for (i = 0; i < log.lh.n; i++)
+    if (log.lh.home[i] == b->blockno)
+      break;
+  if (i == log.lh.n) {
+    if (log.lh.n >= log.cap)
+      panic("log_write: transaction too big");
+    log.lh.home[i] = b->blockno;
+    log.lh.n++;
+    bpin(b);   // must stay cached until installed
+  }
+  release(&log.lock);
+}

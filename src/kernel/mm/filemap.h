@@ -1,0 +1,26 @@
+// File-backed mappings: filling pages from a file on fault and writing
+// dirty shared pages back (msync, munmap, exit).
+#ifndef KERNEL_MM_FILEMAP_H
+#define KERNEL_MM_FILEMAP_H
+
+#include "types.h"
+
+struct region;
+
+// Set up a new file region's backing (the file's shared page cache for a
+// MAP_SHARED mapping). -1 if out of memory.
+int  filemap_attach(struct region *r);
+// Drop a file region's backing (called when the region record is freed).
+void filemap_detach(struct region *r);
+// A page holding the file data for user address va of r, with one
+// reference for the caller to map. 0 when va lies wholly past the end
+// of the file (the process must be killed) or memory ran out.
+char *filemap_page(struct region *r, uint va);
+// Write the dirty pages of [start, end) back to the file, in runs of
+// adjacent pages, and mark them clean. -1 on an I/O failure.
+int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end);
+// The course's msync form: write the bytes of [start, end) of the
+// current process's memory to the file, growing it if needed.
+int  filemap_write_range(struct region *r, uint start, uint end);
+
+#endif

@@ -1,0 +1,131 @@
+// Physical page allocator. Free pages form a singly linked list threaded
+// through the pages themselves. Each page also has a reference count so
+// that pages shared between address spaces (MAP_SHARED, copy-on-write)
+// are freed only by their last user.
+#include "types.h"
+#include "param.h"
+#include "mmu.h"
+#include "memlayout.h"
+#include "lock/spinlock.h"
+#include "mm/kalloc.h"
+#include "mm/faultinject.h"
+#include "dev/console.h"
+#include "lib/klib.h"
+
+extern char end[];   // first address after the kernel image (kernel.ld)
+
+struct free_page {
+  struct free_page *next;
+};
+
+static struct {
+  struct spinlock lock;
+  int use_lock;              // 0 during early boot, when only one CPU runs
+  struct free_page *head;
+  int nfree;
+  ushort refs[PHYSTOP / PGSIZE];
+} pages;
+
+static ushort *ref_slot(char *page) {
+  return &pages.refs[V2P(page) / PGSIZE];
+}
+
+static void check_page(char *page, const char *who) {
+  if ((uint)page % PGSIZE || page < end || V2P(page) >= PHYSTOP) {
+    cprintf("%s: bad page address 0x%x\n", who, page);
+    panic("kalloc: bad page");
+  }
+}
+
+static void lock_pages(void) {
+  if (pages.use_lock)
+    acquire(&pages.lock);
+}
+
+static void unlock_pages(void) {
+  if (pages.use_lock)
+    release(&pages.lock);
+}
+
+static void add_range(void *vstart, void *vend) {
+  for (char *p = (char *)PGROUNDUP((uint)vstart); p + PGSIZE <= (char *)vend; p += PGSIZE) {
+    *ref_slot(p) = 1;
+    kfree(p);
+  }
+}
+
+void kinit1(void *vstart, void *vend) {
+  initlock(&pages.lock, "kalloc");
+  pages.use_lock = 0;
+  add_range(vstart, vend);
+}
+
+void kinit2(void *vstart, void *vend) {
+  add_range(vstart, vend);
+  pages.use_lock = 1;
+}
+
+void kfree(char *page) {
+  check_page(page, "kfree");
+  lock_pages();
+  ushort *ref = ref_slot(page);
+  if (*ref == 0) {
+    unlock_pages();
+    cprintf("kfree: page 0x%x is already free\n", page);
+    panic("kfree: double free");
+  }
+  if (--*ref > 0) {        // still mapped somewhere else
+    unlock_pages();
+    return;
+  }
+  unlock_pages();
+
+  // Fill with junk so stale pointers into freed pages fail loudly.
+  memset(page, 1, PGSIZE);
+
+  lock_pages();
+  struct free_page *f = (struct free_page *)page;
+  f->next = pages.head;
+  pages.head = f;
+  pages.nfree++;
+  unlock_pages();
+}
+
+char *kalloc(void) {
+  if (fault_should_fail(FAULT_KALLOC))
+    return 0;
+  lock_pages();
+  struct free_page *f = pages.head;
+  if (f) {
+    pages.head = f->next;
+    pages.nfree--;
+    *ref_slot((char *)f) = 1;
+  }
+  unlock_pages();
+  return (char *)f;
+}
+
+int kfreecount(void) {
+  lock_pages();
+  int n = pages.nfree;
+  unlock_pages();
+  return n;
+}
+
+void kref_get(char *page) {
+  check_page(page, "kref_get");
+  lock_pages();
+  ushort *ref = ref_slot(page);
+  if (*ref == 0 || *ref == 0xFFFF)
+    panic("kref_get: page free or count overflow");
+  ++*ref;
+  unlock_pages();
+}
+
+int kref_count(char *page) {
+  check_page(page, "kref_count");
+  lock_pages();
+  int n = *ref_slot(page);
+  unlock_pages();
+  return n;
+}

@@ -1,0 +1,19 @@
+// Physical page allocator: whole 4096-byte pages.
+#ifndef KERNEL_MM_KALLOC_H
+#define KERNEL_MM_KALLOC_H
+
+#include "types.h"
+
+void  kinit1(void *vstart, void *vend);   // before paging is final: one CPU, no lock
+void  kinit2(void *vstart, void *vend);   // after: enable locking
+char *kalloc(void);                        // one page (contents undefined), or 0
+void  kfree(char *page);
+int   kfreecount(void);                    // pages on the free list now
+
+// Reference counts for pages shared between address spaces (MAP_SHARED,
+// copy-on-write). A page from kalloc starts with count 1; kfree of a page
+// whose count is above 1 only drops the count.
+void  kref_get(char *page);
+int   kref_count(char *page);
+
+#endif

@@ -1,0 +1,529 @@
+// mmap regions: the per-process red-black tree and the operations on it.
+//
+// Each process keeps its regions in proc->regions, an intrusive red-black
+// tree ordered by start address (lib/rbtree.h). Every node also caches
+//   gap     = start - (end of the previous region, or 0)
+//   max_gap = the largest gap in its subtree
+// so that looking up the region holding an address (page faults), the
+// regions overlapping a range (munmap, mprotect) and the lowest free range
+// of a given size (mmap without MAP_FIXED) each take O(log n).
+//
+// Pages are not allocated here: the page-fault handler fills them in on
+// first touch (mm/pagefault.c). Unmapping frees whatever pages are there.
+#include "types.h"
+#include "param.h"
+#include "mmu.h"
+#include "memlayout.h"
+#include "mman.h"
+#include "memstat.h"
+#include "arch/x86.h"
+#include "proc/proc.h"
+#include "mm/kalloc.h"
+#include "mm/kmalloc.h"
+#include "mm/vm.h"
+#include "mm/mmap.h"
+#include "mm/pageset.h"
+#include "mm/filemap.h"
+#include "fs/file.h"
+#include "dev/console.h"
+#include "lib/klib.h"
+
+static struct spinlock count_lock;
+static int live_regions;
+
+static void count_regions(int delta) {
+  acquire(&count_lock);
+  live_regions += delta;
+  release(&count_lock);
+}
+
+int mmap_region_count(void) {
+  acquire(&count_lock);
+  int n = live_regions;
+  release(&count_lock);
+  return n;
+}
+
+void mmap_proc_init(struct proc *p) {
+  static int once;
+  if (!once) {   // the first call comes from userinit, before other CPUs run
+    once = 1;
+    initlock(&count_lock, "region count");
+  }
+  p->regions.node = 0;
+  p->nregions = 0;
+  initlock(&p->regions_lock, "regions");
+}
+
+// ---- the tree ------------------------------------------------------------
+
+#define REGION(n) rb_entry(n, struct region, node)
+
+static uint max3(uint a, uint b, uint c) {
+  uint m = a > b ? a : b;
+  return m > c ? m : c;
+}
+
+static void recompute_gap(struct rb_node *n) {
+  struct region *r = REGION(n);
+  r->max_gap = max3(r->gap,
+                    n->left ? REGION(n->left)->max_gap : 0,
+                    n->right ? REGION(n->right)->max_gap : 0);
+}
+
+static const struct rb_augment gap_augment = { recompute_gap };
+
+static struct region *next_region(struct region *r) {
+  struct rb_node *n = rb_next(&r->node);
+  return n ? REGION(n) : 0;
+}
+
+static struct region *prev_region(struct region *r) {
+  struct rb_node *n = rb_prev(&r->node);
+  return n ? REGION(n) : 0;
+}
+
+// Refresh r's gap from its predecessor and the cached maxima above it.
+static void refresh_gap(struct region *r) {
+  struct region *prev = prev_region(r);
+  r->gap = r->start - (prev ? prev->end : 0);
+  rb_augment_path(&r->node, &gap_augment);
+}
+
+static void tree_insert(struct proc *p, struct region *r) {
+  struct rb_node **link = &p->regions.node, *parent = 0;
+  while (*link) {
+    parent = *link;
+    link = r->start < REGION(parent)->start ? &parent->left : &parent->right;
+  }
+  acquire(&p->regions_lock);
+  rb_link_node(&r->node, parent, link);
+  r->gap = 0;
+  r->max_gap = 0;
+  rb_insert_fixup(&p->regions, &r->node, &gap_augment);
+  refresh_gap(r);
+  struct region *next = next_region(r);
+  if (next)
+    refresh_gap(next);
+  p->nregions++;
+  release(&p->regions_lock);
+}
+
+static void tree_remove(struct proc *p, struct region *r) {
+  acquire(&p->regions_lock);
+  struct region *next = next_region(r);
+  rb_erase(&p->regions, &r->node, &gap_augment);
+  if (next)
+    refresh_gap(next);
+  p->nregions--;
+  release(&p->regions_lock);
+}
+
+// Move r's start up (dropping its head) or its end down (dropping its
+// tail); its place in the order does not change.
+static void tree_set_start(struct proc *p, struct region *r, uint start) {
+  acquire(&p->regions_lock);
+  uint dropped = start - r->start;
+  r->start = start;
+  r->offset += dropped;
+  r->pgoff += dropped / PGSIZE;
+  refresh_gap(r);
+  release(&p->regions_lock);
+}
+
+static void tree_set_end(struct proc *p, struct region *r, uint end) {
+  acquire(&p->regions_lock);
+  r->end = end;
+  struct region *next = next_region(r);
+  if (next)
+    refresh_gap(next);
+  release(&p->regions_lock);
+}
+
+struct region *mmap_find(struct proc *p, uint va) {
+  struct rb_node *n = p->regions.node;
+  while (n) {
+    struct region *r = REGION(n);
+    if (va < r->start)
+      n = n->left;
+    else if (va >= r->end)
+      n = n->right;
+    else
+      return r;
+  }
+  return 0;
+}
+
+// The lowest region ending above va (it may start above va too), or 0.
+static struct region *first_ending_after(struct proc *p, uint va) {
+  struct rb_node *n = p->regions.node;
+  struct region *best = 0;
+  while (n) {
+    struct region *r = REGION(n);
+    if (r->end > va) {
+      best = r;
+      n = n->left;
+    } else {
+      n = n->right;
+    }
+  }
+  return best;
+}
+
+int mmap_overlaps(struct proc *p, uint start, uint end) {
+  struct region *r = first_ending_after(p, start);
+  return r && r->start < end;
+}
+
+// Lowest address a >= low with [a, a+len) free, looking only at the gaps
+// before regions in n's subtree. Subtrees whose largest gap is too small
+// are skipped, and so are left subtrees lying wholly below `low`, so the
+// walk follows O(log n) paths.
+static int lowest_fit(struct rb_node *n, uint len, uint low, uint *out) {
+  if (n == 0 || REGION(n)->max_gap < len)
+    return 0;
+  struct region *r = REGION(n);
+  if (r->start > low && lowest_fit(n->left, len, low, out))
+    return 1;
+  uint gap_start = r->start - r->gap;
+  uint lo = gap_start > low ? gap_start : low;
+  if (lo < r->start && r->start - lo >= len) {
+    *out = lo;
+    return 1;
+  }
+  return lowest_fit(n->right, len, low, out);
+}
+
+// Choose where a new mapping of len bytes goes: the lowest free range at
+// or above MMAP_BASE. Returns 0 when none fits below KERNBASE.
+static uint find_free_range(struct proc *p, uint len) {
+  uint a;
+  if (lowest_fit(p->regions.node, len, MMAP_BASE, &a))
+    return a;
+  // Past the last region.
+  struct rb_node *last = rb_last(&p->regions);
+  a = MMAP_BASE;
+  if (last && REGION(last)->end > a)
+    a = REGION(last)->end;
+  if (a < KERNBASE && KERNBASE - a >= len)
+    return a;
+  return 0;
+}
+
+// ---- pages ---------------------------------------------------------------
+
+uint mmap_pte_perm(struct region *r, int cow_shared) {
+  if (r->prot == PROT_NONE)
+    return 0;               // present for the kernel, not for user code
+  uint perm = PTE_U;
+  if ((r->prot & PROT_WRITE) && !cow_shared)
+    perm |= PTE_W;
+  return perm;
+}
+
+// Reload %cr3 if pgdir is live on this CPU, so old translations go.
+static void flush_tlb(pde_t *pgdir) {
+  if (rcr3() == V2P(pgdir))
+    lcr3(V2P(pgdir));
+}
+
+// Remove the pages of [start, end) of region r from pgdir, writing dirty
+// shared file pages back first.
+static void drop_pages(struct region *r, pde_t *pgdir, uint start, uint end) {
+  if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
+    filemap_writeback(r, pgdir, start, end);
+  unmap_user_range(pgdir, start, end);
+  flush_tlb(pgdir);
+}
+
+static struct region *region_alloc(void) {
+  struct region *r = kzalloc(sizeof(*r));
+  if (r)
+    count_regions(1);
+  return r;
+}
+
+// Free a region record and the references it holds.
+static void region_free(struct region *r) {
+  if (r->kind == RK_FILE)
+    filemap_detach(r);
+  else if (r->pages)
+    pageset_put(r->pages);
+  if (r->file)
+    fileclose(r->file);
+  kmfree(r);
+  count_regions(-1);
+}
+
+// A copy of r (same backing, own references) covering [start, end).
+static void region_clone_into(struct region *dst, struct region *src) {
+  *dst = *src;
+  memset(&dst->node, 0, sizeof(dst->node));
+  if (dst->file)
+    filedup(dst->file);
+  if (dst->pages)
+    pageset_hold(dst->pages);
+}
+
+// ---- mmap / munmap / mprotect / msync ---------------------------------------
+
+int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
+             int course, struct file *f, uint offset) {
+  uint start;
+  if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    start = addr;
+    if (start < PGROUNDUP(p->sz) || start >= KERNBASE || KERNBASE - start < len)
+      return -1;          // not in the mappable part of user space
+    if (mmap_overlaps(p, start, start + len)) {
+      if (flags & MAP_FIXED_NOREPLACE)
+        return -1;
+    }
+  } else {
+    // A hint is honoured when the range is free, clear of the heap's room
+    // to grow, and below the kernel; otherwise the kernel picks.
+    start = 0;
+    if (addr && addr % PGSIZE == 0 && addr < KERNBASE && KERNBASE - addr >= len &&
+        addr >= PGROUNDUP(p->sz) + MMAP_HEAP_ROOM && !mmap_overlaps(p, addr, addr + len))
+      start = addr;
+    if (start == 0 && (start = find_free_range(p, len)) == 0)
+      return -1;
+  }
+
+  struct region *r = region_alloc();
+  if (r == 0)
+    return -1;
+  r->start = start;
+  r->end = start + len;
+  r->prot = prot;
+  r->flags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS);
+  r->course = course;
+  r->kind = f ? RK_FILE : RK_ANON;
+  r->offset = offset;
+  if (f) {
+    r->file = filedup(f);
+    if (filemap_attach(r) < 0) {
+      region_free(r);
+      return -1;
+    }
+  } else if (flags & MAP_SHARED) {
+    if ((r->pages = pageset_create(len / PGSIZE)) == 0) {
+      region_free(r);
+      return -1;
+    }
+    r->pgoff = 0;
+  }
+
+  // MAP_FIXED replaces what was there; everything that can fail is done.
+  if ((flags & MAP_FIXED) && mmap_unmap(p, start, start + len) < 0) {
+    region_free(r);
+    return -1;
+  }
+  tree_insert(p, r);
+  return start;
+}
+
+// Unmap [start, end) (page aligned). Regions are trimmed, split or
+// removed. Returns -1 only when a split needs memory that is not there,
+// and then nothing has changed.
+int mmap_unmap(struct proc *p, uint start, uint end) {
+  struct region *r = first_ending_after(p, start);
+  if (r == 0 || r->start >= end)
+    return 0;                          // nothing mapped there
+
+  if (r->start < start && r->end > end) {
+    // The hole is inside one region: split it in three.
+    struct region *tail = region_alloc();
+    if (tail == 0)
+      return -1;
+    region_clone_into(tail, r);
+    drop_pages(r, p->pgdir, start, end);
+    tree_set_end(p, r, start);
+    uint skip = end - tail->start;
+    tail->start = end;
+    tail->offset += skip;
+    tail->pgoff += skip / PGSIZE;
+    tree_insert(p, tail);
+    return 0;
+  }
+
+  while (r && r->start < end) {
+    struct region *next = next_region(r);
+    if (start <= r->start && end >= r->end) {          // all of it
+      drop_pages(r, p->pgdir, r->start, r->end);
+      tree_remove(p, r);
+      region_free(r);
+    } else if (start <= r->start) {                     // its head
+      drop_pages(r, p->pgdir, r->start, end);
+      tree_set_start(p, r, end);
+    } else {                                            // its tail
+      drop_pages(r, p->pgdir, start, r->end);
+      tree_set_end(p, r, start);
+    }
+    r = next;
+  }
+  return 0;
+}
+
+// Is [start, end) covered by regions with no holes?
+static int fully_mapped(struct proc *p, uint start, uint end) {
+  uint at = start;
+  for (struct region *r = first_ending_after(p, start); r && at < end; r = next_region(r)) {
+    if (r->start > at)
+      return 0;
+    at = r->end;
+  }
+  return at >= end;
+}
+
+// Make sure a region boundary falls at `at` (splitting the region that
+// spans it, with a record the caller allocated).
+static void split_at(struct proc *p, uint at, struct region **spare) {
+  struct region *r = mmap_find(p, at);
+  if (r == 0 || r->start == at)
+    return;
+  struct region *tail = *spare;
+  *spare = 0;
+  region_clone_into(tail, r);
+  uint skip = at - tail->start;
+  tail->start = at;
+  tail->offset += skip;
+  tail->pgoff += skip / PGSIZE;
+  tree_set_end(p, r, at);
+  tree_insert(p, tail);
+}
+
+int mmap_protect(struct proc *p, uint start, uint end, int prot) {
+  if (!fully_mapped(p, start, end))
+    return -1;
+  // A file mapped shared can become writable only if opened for writing.
+  for (struct region *r = first_ending_after(p, start); r && r->start < end; r = next_region(r))
+    if ((prot & PROT_WRITE) && r->kind == RK_FILE && (r->flags & MAP_SHARED) && !r->file->writable)
+      return -1;
+
+  // At most two splits; get their records first so nothing fails halfway.
+  struct region *spare[2];
+  spare[0] = region_alloc();
+  spare[1] = region_alloc();
+  if (spare[0] == 0 || spare[1] == 0) {
+    if (spare[0]) { kmfree(spare[0]); count_regions(-1); }
+    if (spare[1]) { kmfree(spare[1]); count_regions(-1); }
+    return -1;
+  }
+  split_at(p, start, &spare[0]);
+  split_at(p, end, &spare[1]);
+  for (int i = 0; i < 2; i++)
+    if (spare[i]) { kmfree(spare[i]); count_regions(-1); }
+
+  for (struct region *r = mmap_find(p, start); r && r->start < end; r = next_region(r)) {
+    acquire(&p->regions_lock);
+    r->prot = prot;
+    release(&p->regions_lock);
+    // Present pages take the new permissions now; copy-on-write pages
+    // stay read-only until their next write fault.
+    uint va = r->start;
+    pte_t *pte;
+    while ((pte = next_present_pte(p->pgdir, &va, r->end)) != 0) {
+      char *page = P2V(PTE_ADDR(*pte));
+      int cow = !(r->flags & MAP_SHARED) && kref_count(page) > 1;
+      *pte = PTE_ADDR(*pte) | PTE_P | (*pte & PTE_D) | mmap_pte_perm(r, cow);
+      va += PGSIZE;
+    }
+  }
+  flush_tlb(p->pgdir);
+  return 0;
+}
+
+// msync: write back shared file pages in [start, end) (page aligned).
+// Regions made by the course's call form write exactly the bytes up to
+// byte_end instead, dirty or not.
+int mmap_sync(struct proc *p, uint start, uint end, uint byte_end) {
+  if (!fully_mapped(p, start, end))
+    return -1;
+  for (struct region *r = first_ending_after(p, start); r && r->start < end; r = next_region(r)) {
+    if (r->kind != RK_FILE || !(r->flags & MAP_SHARED))
+      continue;
+    uint s = start > r->start ? start : r->start;
+    uint e = end < r->end ? end : r->end;
+    int rc;
+    if (r->course)
+      rc = filemap_write_range(r, s, byte_end < e ? byte_end : e);
+    else
+      rc = filemap_writeback(r, p->pgdir, s, e);
+    if (rc < 0)
+      return -1;
+  }
+  flush_tlb(p->pgdir);
+  return 0;
+}
+
+// ---- fork, exec, exit ----------------------------------------------------
+
+int mmap_fork(struct proc *parent, struct proc *child) {
+  for (struct rb_node *n = rb_first(&parent->regions); n; n = rb_next(n)) {
+    struct region *r = REGION(n);
+    struct region *c = region_alloc();
+    if (c == 0)
+      return -1;
+    region_clone_into(c, r);
+    tree_insert(child, c);
+
+    // Share every present page: shared regions keep their permissions,
+    // private ones become copy-on-write in both processes.
+    int shared = (r->flags & MAP_SHARED) != 0;
+    uint va = r->start;
+    pte_t *pte;
+    while ((pte = next_present_pte(parent->pgdir, &va, r->end)) != 0) {
+      char *page = P2V(PTE_ADDR(*pte));
+      pte_t *cpte = walkpgdir(child->pgdir, (void *)va, 1);
+      if (cpte == 0)
+        return -1;
+      if (!shared)
+        *pte &= ~PTE_W;
+      kref_get(page);
+      *cpte = PTE_ADDR(*pte) | PTE_P | mmap_pte_perm(r, !shared);
+      va += PGSIZE;
+    }
+  }
+  flush_tlb(parent->pgdir);
+  return 0;
+}
+
+void mmap_release_all(struct proc *p, pde_t *pgdir) {
+  struct rb_node *n;
+  while ((n = rb_first(&p->regions)) != 0) {
+    struct region *r = REGION(n);
+    drop_pages(r, pgdir, r->start, r->end);
+    tree_remove(p, r);
+    region_free(r);
+  }
+}
+
+// ---- pmap ----------------------------------------------------------------
+
+static uint resident_pages(pde_t *pgdir, uint start, uint end) {
+  uint count = 0, va = start;
+  while (next_present_pte(pgdir, &va, end)) {
+    count++;
+    va += PGSIZE;
+  }
+  return count;
+}
+
+int mmap_describe(struct proc *p, struct pmap_entry *out, int max) {
+  acquire(&p->regions_lock);
+  int i = 0;
+  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n), i++) {
+    if (i >= max)
+      continue;
+    struct region *r = REGION(n);
+    out[i].start = r->start;
+    out[i].end = r->end;
+    out[i].prot = r->prot;
+    out[i].flags = r->flags;
+    out[i].fd_backed = r->kind == RK_FILE;
+    out[i].offset = r->offset;
+    out[i].resident = resident_pages(p->pgdir, r->start, r->end);
+  }
+  release(&p->regions_lock);
+  return i;
+}

@@ -1,0 +1,69 @@
+// Memory-mapped regions of a process (mmap, munmap, mprotect, msync),
+// held in a per-process intrusive red-black tree keyed by start address.
+// Pages are filled lazily by the page-fault handler (mm/pagefault.c).
+#ifndef KERNEL_MM_MMAP_H
+#define KERNEL_MM_MMAP_H
+
+#include "types.h"
+#include "lib/rbtree.h"
+
+struct proc;
+struct file;
+struct pageset;
+
+// Region kinds (region.kind).
+#define RK_ANON   0   // anonymous memory
+#define RK_FILE   1   // file-backed
+
+// One mapped range [start, end), page aligned.
+struct region {
+  struct rb_node node;     // in proc->regions, ordered by start
+  uint start;
+  uint end;
+  uint gap;                // free bytes between the previous region's end and start
+  uint max_gap;            // largest `gap` in this subtree (augmented)
+  int prot;                // PROT_* bits
+  int flags;               // MAP_SHARED / MAP_PRIVATE as effective
+  int kind;                // RK_ANON or RK_FILE
+  int course;              // made by the course's flags == 0 call form
+  struct file *file;       // backing file (own reference), or 0
+  uint offset;             // file offset of `start`
+  struct pageset *pages;   // shared pages (MAP_SHARED), or 0
+  uint pgoff;              // index in `pages` of the page at `start`
+};
+
+// The kernel places mappings it chooses in [MMAP_BASE, KERNBASE); the
+// heap below MMAP_BASE may grow with sbrk until it meets a mapping.
+#define MMAP_BASE  0x40000000
+// A hint below MMAP_BASE is honoured only this far above the heap's end,
+// so the heap keeps room to grow.
+#define MMAP_HEAP_ROOM (16 * 1024 * 1024)
+
+void mmap_proc_init(struct proc *p);
+// mmap proper, on the current process; arguments already validated and
+// normalised by sys_mmap (len page-rounded, prot/flags effective).
+// Returns the start address, or -1.
+int  mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
+              int course, struct file *f, uint offset);
+int  mmap_unmap(struct proc *p, uint start, uint end);
+int  mmap_protect(struct proc *p, uint start, uint end, int prot);
+int  mmap_sync(struct proc *p, uint start, uint end, uint byte_end);
+// Give the child copies of the parent's regions (copy-on-write private
+// pages, shared pages shared). -1 on failure: the caller frees the child.
+int  mmap_fork(struct proc *parent, struct proc *child);
+// Unmap everything (writing shared file pages back) from pgdir, the page
+// table the regions live in (exec calls this for the old image).
+void mmap_release_all(struct proc *p, pde_t *pgdir);
+// Does any region overlap [start, end)?
+int  mmap_overlaps(struct proc *p, uint start, uint end);
+// The region holding va, or 0.
+struct region *mmap_find(struct proc *p, uint va);
+// PTE permission bits for a page of r (copy-on-write pages drop PTE_W).
+uint mmap_pte_perm(struct region *r, int cow_shared);
+int  mmap_region_count(void);   // all live regions, for leak accounting
+
+struct pmap_entry;
+// Describe up to max regions of p into out; returns how many p has.
+int  mmap_describe(struct proc *p, struct pmap_entry *out, int max);
+
+#endif

@@ -1,0 +1,119 @@
+// Page sets: see pageset.h. Two levels so a large sparse set costs one
+// small directory plus a page of pointers per 4 MiB actually used.
+#include "types.h"
+#include "mmu.h"
+#include "lock/spinlock.h"
+#include "mm/kalloc.h"
+#include "mm/kmalloc.h"
+#include "mm/pageset.h"
+#include "dev/console.h"
+#include "lib/klib.h"
+
+#define PTRS_PER_LEAF (PGSIZE / sizeof(char *))
+
+static struct spinlock count_lock;
+static int live_sets;
+
+void pageset_init(void) {
+  initlock(&count_lock, "pageset count");
+}
+
+static void count_sets(int delta) {
+  acquire(&count_lock);
+  live_sets += delta;
+  release(&count_lock);
+}
+
+struct pageset *pageset_create(uint npages) {
+  uint ndir = (npages + PTRS_PER_LEAF - 1) / PTRS_PER_LEAF;
+  if (ndir == 0 || ndir * sizeof(char **) > 4096)
+    return 0;
+  struct pageset *ps = kzalloc(sizeof(*ps));
+  if (ps == 0)
+    return 0;
+  ps->dir = kzalloc(ndir * sizeof(char **));
+  if (ps->dir == 0) {
+    kmfree(ps);
+    return 0;
+  }
+  initlock(&ps->lock, "pageset");
+  ps->ref = 1;
+  ps->npages = npages;
+  ps->ndir = ndir;
+  count_sets(1);
+  return ps;
+}
+
+void pageset_hold(struct pageset *ps) {
+  acquire(&ps->lock);
+  ps->ref++;
+  release(&ps->lock);
+}
+
+void pageset_put(struct pageset *ps) {
+  acquire(&ps->lock);
+  int last = --ps->ref == 0;
+  release(&ps->lock);
+  if (!last)
+    return;
+  if (ps->backref)
+    *ps->backref = 0;
+  for (uint d = 0; d < ps->ndir; d++) {
+    char **leaf = ps->dir[d];
+    if (leaf == 0)
+      continue;
+    for (uint i = 0; i < PTRS_PER_LEAF; i++)
+      if (leaf[i])
+        kfree(leaf[i]);   // drops the set's reference
+    kfree((char *)leaf);
+  }
+  kmfree(ps->dir);
+  kmfree(ps);
+  count_sets(-1);
+}
+
+char *pageset_lookup(struct pageset *ps, uint idx) {
+  if (idx >= ps->npages)
+    return 0;
+  acquire(&ps->lock);
+  char **leaf = ps->dir[idx / PTRS_PER_LEAF];
+  char *page = leaf ? leaf[idx % PTRS_PER_LEAF] : 0;
+  release(&ps->lock);
+  return page;
+}
+
+char *pageset_install(struct pageset *ps, uint idx, char *page) {
+  if (idx >= ps->npages)
+    return 0;
+  // Allocate a leaf outside the lock (kalloc may fail injection-wise).
+  char **fresh = 0;
+  acquire(&ps->lock);
+  if (ps->dir[idx / PTRS_PER_LEAF] == 0) {
+    release(&ps->lock);
+    if ((fresh = (char **)kalloc()) == 0)
+      return 0;
+    memset(fresh, 0, PGSIZE);
+    acquire(&ps->lock);
+    if (ps->dir[idx / PTRS_PER_LEAF] == 0) {
+      ps->dir[idx / PTRS_PER_LEAF] = fresh;
+      fresh = 0;
+    }
+  }
+  char **slot = &ps->dir[idx / PTRS_PER_LEAF][idx % PTRS_PER_LEAF];
+  if (*slot == 0) {
+    *slot = page;
+    ps->resident++;
+  }
+  char *result = *slot;
+  release(&ps->lock);
+  if (fresh)
+    kfree((char *)fresh);
+  return result;
+}
+
+int pageset_count(void) {
+  acquire(&count_lock);
+  int n = live_sets;
+  release(&count_lock);
+  return n;
+}

@@ -1,0 +1,332 @@
+// Page tables: the kernel's mappings, user address spaces, and checked
+// access to user memory from the kernel.
+#include "types.h"
+#include "param.h"
+#include "mmu.h"
+#include "memlayout.h"
+#include "arch/x86.h"
+#include "arch/arch.h"
+#include "proc/proc.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
+#include "mm/pagefault.h"
+#include "fs/inode.h"
+#include "dev/console.h"
+#include "lib/klib.h"
+
+extern char data[];   // start of the kernel's writable data (kernel.ld)
+static pde_t *kpgdir; // the kernel-only page table used by schedulers
+
+// Each CPU's GDT: flat kernel and user segments, the TSS (filled in by
+// switchuvm) and a small segment whose base is the CPU's struct cpu, so
+// that mycpu() is a single %gs-relative load.
+void seginit(void) {
+  int id = lapicid();
+  struct cpu *c = 0;
+  for (int i = 0; i < ncpu; i++)
+    if (cpus[i].apicid == id)
+      c = &cpus[i];
+  if (c == 0)
+    panic("seginit: this CPU is not in the MP table");
+
+  c->self = c;
+  c->gdt[SEG_KCODE] = SEG(STA_X | STA_R, 0, 0xffffffff, DPL_KERNEL);
+  c->gdt[SEG_KDATA] = SEG(STA_W, 0, 0xffffffff, DPL_KERNEL);
+  c->gdt[SEG_UCODE] = SEG(STA_X | STA_R, 0, 0xffffffff, DPL_USER);
+  c->gdt[SEG_UDATA] = SEG(STA_W, 0, 0xffffffff, DPL_USER);
+  c->gdt[SEG_KCPU]  = SEG(STA_W, (uint)c, 0xffffffff, DPL_KERNEL);
+  lgdt(c->gdt, sizeof(c->gdt));
+  loadgs(SEG_KCPU << 3);
+}
+
+pte_t *walkpgdir(pde_t *pgdir, const void *va, int alloc) {
+  pde_t *pde = &pgdir[PDX(va)];
+  pte_t *table;
+  if (*pde & PTE_P) {
+    table = (pte_t *)P2V(PTE_ADDR(*pde));
+  } else {
+    if (!alloc || (table = (pte_t *)kalloc()) == 0)
+      return 0;
+    memset(table, 0, PGSIZE);
+    // Directory entries are permissive; the PTEs decide.
+    *pde = V2P(table) | PTE_P | PTE_W | PTE_U;
+  }
+  return &table[PTX(va)];
+}
+
+// Map [va, va+size) to physical [pa, pa+size). va and size need not be
+// page-aligned. Fails (-1) only when a page table cannot be allocated.
+int mappages(pde_t *pgdir, void *va, uint size, uint pa, int perm) {
+  char *a = (char *)PGROUNDDOWN((uint)va);
+  char *last = (char *)PGROUNDDOWN(((uint)va) + size - 1);
+  for (;;) {
+    pte_t *pte = walkpgdir(pgdir, a, 1);
+    if (pte == 0)
+      return -1;
+    if (*pte & PTE_P)
+      panic("mappages: page already mapped");
+    *pte = pa | perm | PTE_P;
+    if (a == last)
+      break;
+    a += PGSIZE;
+    pa += PGSIZE;
+  }
+  return 0;
+}
+
+// The kernel half of every address space.
+static struct kernel_mapping {
+  void *virt;
+  uint phys_start;
+  uint phys_end;
+  int perm;
+} kmap[] = {
+  { (void *)KERNBASE, 0,             EXTMEM,    PTE_W },  // I/O space
+  { (void *)KERNLINK, V2P(KERNLINK), V2P(data), 0 },      // text, rodata
+  { (void *)data,     V2P(data),     PHYSTOP,   PTE_W },  // data, free memory
+  { (void *)DEVSPACE, DEVSPACE,      0,         PTE_W },  // devices
+};
+
+pde_t *setupkvm(void) {
+  pde_t *pgdir = (pde_t *)kalloc();
+  if (pgdir == 0)
+    return 0;
+  memset(pgdir, 0, PGSIZE);
+  for (struct kernel_mapping *k = kmap; k < &kmap[NELEM(kmap)]; k++) {
+    if (mappages(pgdir, k->virt, k->phys_end - k->phys_start, k->phys_start, k->perm) < 0) {
+      freevm(pgdir);
+      return 0;
+    }
+  }
+  return pgdir;
+}
+
+void kvmalloc(void) {
+  kpgdir = setupkvm();
+  if (kpgdir == 0)
+    panic("kvmalloc: out of memory");
+  switchkvm();
+}
+
+void switchkvm(void) {
+  lcr3(V2P(kpgdir));
+}
+
+// Load p's address space and point the TSS at p's kernel stack.
+void switchuvm(struct proc *p) {
+  if (p == 0 || p->kstack == 0 || p->pgdir == 0)
+    panic("switchuvm: incomplete process");
+  pushcli();
+  struct cpu *c = mycpu();
+  c->gdt[SEG_TSS] = SEG16(STS_T32A, &c->ts, sizeof(c->ts) - 1, 0);
+  c->ts.ss0 = SEG_KDATA << 3;
+  c->ts.esp0 = (uint)p->kstack + KSTACKSIZE;
+  // An I/O bitmap offset past the TSS limit: user code may not use in/out.
+  c->ts.iomb = (ushort)0xFFFF;
+  ltr(SEG_TSS << 3);
+  lcr3(V2P(p->pgdir));
+  popcli();
+}
+
+// Put the first process's code at address 0.
+void inituvm(pde_t *pgdir, char *init, uint sz) {
+  if (sz >= PGSIZE)
+    panic("inituvm: initcode larger than a page");
+  char *mem = kalloc();
+  if (mem == 0)
+    panic("inituvm: out of memory");
+  memset(mem, 0, PGSIZE);
+  if (mappages(pgdir, 0, PGSIZE, V2P(mem), PTE_W | PTE_U) < 0)
+    panic("inituvm: out of memory");
+  memmove(mem, init, sz);
+}
+
+// Read sz bytes at `offset` of inode ip into the (already mapped,
+// page-aligned) user address addr.
+int loaduvm(pde_t *pgdir, char *addr, struct inode *ip, uint offset, uint sz) {
+  if ((uint)addr % PGSIZE)
+    panic("loaduvm: unaligned address");
+  for (uint i = 0; i < sz; i += PGSIZE) {
+    pte_t *pte = walkpgdir(pgdir, addr + i, 0);
+    if (pte == 0 || !(*pte & PTE_P))
+      panic("loaduvm: page not mapped");
+    uint n = sz - i < PGSIZE ? sz - i : PGSIZE;
+    if (readi(ip, P2V(PTE_ADDR(*pte)), offset + i, n) != (int)n)
+      return -1;
+  }
+  return 0;
+}
+
+// Grow user memory from oldsz to newsz with zeroed, writable pages.
+// Returns newsz, or 0 on failure (having undone its work).
+int allocuvm(pde_t *pgdir, uint oldsz, uint newsz) {
+  if (newsz >= KERNBASE)
+    return 0;
+  if (newsz < oldsz)
+    return oldsz;
+  for (uint a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE) {
+    char *mem = kalloc();
+    if (mem == 0) {
+      deallocuvm(pgdir, newsz, oldsz);
+      return 0;
+    }
+    memset(mem, 0, PGSIZE);
+    if (mappages(pgdir, (char *)a, PGSIZE, V2P(mem), PTE_W | PTE_U) < 0) {
+      kfree(mem);
+      deallocuvm(pgdir, newsz, oldsz);
+      return 0;
+    }
+  }
+  return newsz;
+}
+
+// The next present PTE for an address in [*va, end), skipping missing
+// page tables whole; *va is set to that PTE's address. 0 when none is left.
+pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end) {
+  uint a = PGROUNDDOWN(*va);
+  while (a < end) {
+    pde_t *pde = &pgdir[PDX(a)];
+    if (!(*pde & PTE_P)) {
+      uint next = PGADDR(PDX(a) + 1, 0, 0);
+      if (next == 0)   // wrapped past 4 GiB
+        break;
+      a = next;
+      continue;
+    }
+    pte_t *pte = &((pte_t *)P2V(PTE_ADDR(*pde)))[PTX(a)];
+    if (*pte & PTE_P) {
+      *va = a;
+      return pte;
+    }
+    a += PGSIZE;
+  }
+  return 0;
+}
+
+// Unmap and free every user page from PGROUNDUP(start) up to end.
+void unmap_user_range(pde_t *pgdir, uint start, uint end) {
+  uint a = PGROUNDUP(start);
+  pte_t *pte;
+  while ((pte = next_present_pte(pgdir, &a, end)) != 0) {
+    kfree(P2V(PTE_ADDR(*pte)));
+    *pte = 0;
+    a += PGSIZE;
+    if (a == 0)
+      break;
+  }
+}
+
+// Shrink user memory from oldsz to newsz. Returns newsz.
+int deallocuvm(pde_t *pgdir, uint oldsz, uint newsz) {
+  if (newsz >= oldsz)
+    return oldsz;
+  unmap_user_range(pgdir, newsz, oldsz);
+  return newsz;
+}
+
+// Free every user page, the page tables and the directory.
+void freevm(pde_t *pgdir) {
+  if (pgdir == 0)
+    panic("freevm: no pgdir");
+  unmap_user_range(pgdir, 0, KERNBASE);
+  // Every page table is private to this directory, the kernel's too.
+  for (int i = 0; i < NPDENTRIES; i++)
+    if (pgdir[i] & PTE_P)
+      kfree(P2V(PTE_ADDR(pgdir[i])));
+  kfree((char *)pgdir);
+}
+
+// Make a page inaccessible to user code (the stack guard page).
+void clearpteu(pde_t *pgdir, char *uva) {
+  pte_t *pte = walkpgdir(pgdir, uva, 0);
+  if (pte == 0)
+    panic("clearpteu: page not mapped");
+  *pte &= ~PTE_U;
+}
+
+// Copy the parent's [0, sz) for a child. Returns 0 on failure.
+pde_t *copyuvm(pde_t *pgdir, uint sz) {
+  pde_t *child = setupkvm();
+  if (child == 0)
+    return 0;
+  for (uint a = 0; a < sz; a += PGSIZE) {
+    pte_t *pte = walkpgdir(pgdir, (void *)a, 0);
+    if (pte == 0 || !(*pte & PTE_P))
+      panic("copyuvm: page missing below sz");
+    char *mem = kalloc();
+    if (mem == 0)
+      goto fail;
+    memmove(mem, P2V(PTE_ADDR(*pte)), PGSIZE);
+    if (mappages(child, (void *)a, PGSIZE, V2P(mem), PTE_FLAGS(*pte) & ~(PTE_A | PTE_D)) < 0) {
+      kfree(mem);
+      goto fail;
+    }
+  }
+  return child;
+fail:
+  freevm(child);
+  return 0;
+}
+
+// Kernel address of a user page, or 0 if not a present user page.
+char *uva2ka(pde_t *pgdir, char *uva) {
+  pte_t *pte = walkpgdir(pgdir, uva, 0);
+  if (pte == 0 || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+    return 0;
+  return (char *)P2V(PTE_ADDR(*pte));
+}
+
+// Copy len bytes from p to user address va in pgdir (which need not be
+// the current page table: exec uses it for the new image).
+int copyout(pde_t *pgdir, uint va, void *p, uint len) {
+  char *src = (char *)p;
+  while (len > 0) {
+    uint page = PGROUNDDOWN(va);
+    char *ka = uva2ka(pgdir, (char *)page);
+    if (ka == 0)
+      return -1;
+    uint n = PGSIZE - (va - page);
+    if (n > len)
+      n = len;
+    memmove(ka + (va - page), src, n);
+    len -= n;
+    src += n;
+    va = page + PGSIZE;
+  }
+  return 0;
+}
+
+// Is [uva, uva+n) of the current process accessible (writable, if asked)
+// from user mode? Faults in lazily-mapped and copy-on-write pages so the
+// kernel can then access the range directly.
+int user_range_ok(uint uva, uint n, int write) {
+  struct proc *p = myproc();
+  if (n == 0)
+    return uva <= KERNBASE ? 0 : -1;
+  if (uva >= KERNBASE || n > KERNBASE - uva)
+    return -1;
+  for (uint a = PGROUNDDOWN(uva); a < uva + n; a += PGSIZE) {
+    pte_t *pte = walkpgdir(p->pgdir, (void *)a, 0);
+    int ok = pte && (*pte & PTE_P) && (*pte & PTE_U) && (!write || (*pte & PTE_W));
+    if (!ok) {
+      uint err = PF_USER | (write ? PF_WRITE : 0) | (pte && (*pte & PTE_P) ? PF_PROT : 0);
+      if (handle_page_fault(p, a, err) < 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+int fetch_user(void *dst, uint uva, uint n) {
+  if (user_range_ok(uva, n, 0) < 0)
+    return -1;
+  memmove(dst, (void *)uva, n);
+  return 0;
+}
+
+int store_user(uint uva, const void *src, uint n) {
+  if (user_range_ok(uva, n, 1) < 0)
+    return -1;
+  memmove((void *)uva, src, n);
+  return 0;
+}

@@ -1,0 +1,40 @@
+// Page tables and user address spaces.
+#ifndef KERNEL_MM_VM_H
+#define KERNEL_MM_VM_H
+
+#include "types.h"
+#include "mmu.h"
+
+struct inode;
+struct proc;
+
+void   seginit(void);
+void   kvmalloc(void);
+pde_t *setupkvm(void);
+void   switchkvm(void);
+void   switchuvm(struct proc *p);
+void   inituvm(pde_t *pgdir, char *init, uint sz);
+int    loaduvm(pde_t *pgdir, char *addr, struct inode *ip, uint offset, uint sz);
+int    allocuvm(pde_t *pgdir, uint oldsz, uint newsz);
+int    deallocuvm(pde_t *pgdir, uint oldsz, uint newsz);
+void   unmap_user_range(pde_t *pgdir, uint start, uint end);
+pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end);
+void   freevm(pde_t *pgdir);
+pde_t *copyuvm(pde_t *pgdir, uint sz);
+void   clearpteu(pde_t *pgdir, char *uva);
+char  *uva2ka(pde_t *pgdir, char *uva);
+int    copyout(pde_t *pgdir, uint va, void *p, uint len);
+// Find the PTE for va, creating its page table when alloc is set.
+pte_t *walkpgdir(pde_t *pgdir, const void *va, int alloc);
+int    mappages(pde_t *pgdir, void *va, uint size, uint pa, int perm);
+
+// Checked access to the current process's user memory from the kernel.
+// They fault in lazily-mapped pages and refuse kernel addresses and
+// pages the process may not access. 0 on success, -1 on a bad address.
+int    fetch_user(void *dst, uint uva, uint n);
+int    store_user(uint uva, const void *src, uint n);
+// Make [uva, uva+n) usable by the kernel for the current process:
+// writable when `write` is set. 0 on success, -1 if any page is not.
+int    user_range_ok(uint uva, uint n, int write);
+
+#endif

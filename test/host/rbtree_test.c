@@ -1,0 +1,899 @@
+// Host tests for src/kernel/lib/rbtree.c.
+//
+// Build (from the repository root), see test/host/Makefile.rbtree:
+//   cc -fsanitize=address,undefined -g -O1 -Isrc/include -Isrc/kernel
+//      test/host/rbtree_test.c src/kernel/lib/rbtree.c -o build/host/rbtree_test
+//
+// Every test prints "PASS rbtree: <name>" or "FAIL rbtree: <name>: <why>";
+// the exit status is non-zero if any test failed.
+//
+// Nodes are malloc'ed one by one and freed right after rb_erase, so ASan
+// reports it if the library ever touches a node it no longer owns.
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "types.h"
+#include "lib/rbtree.h"
+
+// ---------------------------------------------------------------- harness
+
+static char why[512];
+static int failures;
+
+// Record the reason for a failure; always returns 1 so tests can write
+// "return fail(...)".
+static int fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, sizeof why, fmt, ap);
+  va_end(ap);
+  return 1;
+}
+
+static void run(const char *name, int (*fn)(uint), uint arg) {
+  why[0] = 0;
+  if (fn(arg) == 0) {
+    printf("PASS rbtree: %s\n", name);
+  } else {
+    printf("FAIL rbtree: %s: %s\n", name, why);
+    failures++;
+  }
+  fflush(stdout);
+}
+
+// xorshift32: tiny, deterministic per seed, good enough for shuffling ops.
+static uint rng_state;
+static void rng_seed(uint s) { rng_state = s ? s : 0x9e3779b9u; }
+static uint rng(void) {
+  uint x = rng_state;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return rng_state = x;
+}
+static uint rng_below(uint n) { return rng() % n; }
+
+// ---------------------------------------------------------------- plain keyed tree
+
+struct item {
+  uint key;
+  struct rb_node rb;
+};
+
+#define ITEM(n) rb_entry(n, struct item, rb)
+
+static int item_cmp(struct rb_node *a, struct rb_node *b) {
+  uint x = ITEM(a)->key, y = ITEM(b)->key;
+  return x < y ? -1 : x > y;
+}
+
+static struct item *item_find(struct rb_root *root, uint key) {
+  struct rb_node *n = root->node;
+  while (n != NULL) {
+    struct item *it = ITEM(n);
+    if (key < it->key)
+      n = n->left;
+    else if (key > it->key)
+      n = n->right;
+    else
+      return it;
+  }
+  return NULL;
+}
+
+// Caller-side insert as the header describes. Returns NULL (and allocates
+// nothing) if the key is already present.
+static struct item *item_insert(struct rb_root *root, uint key,
+                                const struct rb_augment *aug) {
+  struct rb_node **link = &root->node, *parent = NULL;
+  while (*link != NULL) {
+    parent = *link;
+    uint k = ITEM(parent)->key;
+    if (key == k)
+      return NULL;
+    link = key < k ? &parent->left : &parent->right;
+  }
+  struct item *it = malloc(sizeof *it);
+  if (it == NULL) {
+    perror("malloc");
+    exit(2);
+  }
+  it->key = key;
+  rb_link_node(&it->rb, parent, link);
+  rb_insert_fixup(root, &it->rb, aug);
+  return it;
+}
+
+static void item_free_all(struct rb_root *root) {
+  while (root->node != NULL) {
+    struct rb_node *n = root->node;
+    rb_erase(root, n, NULL);
+    free(ITEM(n));
+  }
+}
+
+static int height(const struct rb_node *n) {
+  if (n == NULL)
+    return 0;
+  int l = height(n->left), r = height(n->right);
+  return 1 + (l > r ? l : r);
+}
+
+// Red-black trees guarantee height <= 2*log2(n+1), i.e. 2^(h/2) <= n+1.
+static int height_ok(const struct rb_root *root, uint count) {
+  int h = height(root->node);
+  return (1ull << (h / 2)) <= (unsigned long long)count + 1;
+}
+
+// Reference model: a sorted array of distinct keys.
+struct ref {
+  uint *v;
+  uint n;
+};
+
+static int ref_find(const struct ref *r, uint key, uint *pos) {
+  uint lo = 0, hi = r->n;
+  while (lo < hi) {
+    uint mid = lo + (hi - lo) / 2;
+    if (r->v[mid] < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *pos = lo;
+  return lo < r->n && r->v[lo] == key;
+}
+
+static void ref_insert(struct ref *r, uint pos, uint key) {
+  memmove(&r->v[pos + 1], &r->v[pos], (r->n - pos) * sizeof r->v[0]);
+  r->v[pos] = key;
+  r->n++;
+}
+
+static void ref_remove(struct ref *r, uint pos) {
+  memmove(&r->v[pos], &r->v[pos + 1], (r->n - pos - 1) * sizeof r->v[0]);
+  r->n--;
+}
+
+// Walk the tree both ways and compare with the reference.
+static int compare_traversal(struct rb_root *root, const struct ref *r) {
+  uint i = 0;
+  for (struct rb_node *n = rb_first(root); n != NULL; n = rb_next(n), i++) {
+    if (i >= r->n)
+      return fail("forward walk has more than %u nodes", r->n);
+    if (ITEM(n)->key != r->v[i])
+      return fail("forward walk: position %u is %u, expected %u", i,
+                  ITEM(n)->key, r->v[i]);
+  }
+  if (i != r->n)
+    return fail("forward walk found %u nodes, expected %u", i, r->n);
+
+  i = r->n;
+  for (struct rb_node *n = rb_last(root); n != NULL; n = rb_prev(n)) {
+    if (i == 0)
+      return fail("backward walk has more than %u nodes", r->n);
+    i--;
+    if (ITEM(n)->key != r->v[i])
+      return fail("backward walk: position %u is %u, expected %u", i,
+                  ITEM(n)->key, r->v[i]);
+  }
+  if (i != 0)
+    return fail("backward walk stopped %u nodes early", i);
+  return 0;
+}
+
+static int check_tree(struct rb_root *root, const char *after, uint step) {
+  int rc = rb_check(root, item_cmp);
+  if (rc != 0)
+    return fail("rb_check returned %d after %s (step %u)", rc, after, step);
+  return 0;
+}
+
+// ---------------------------------------------------------------- tests: plain
+
+static int t_empty(uint unused) {
+  (void)unused;
+  struct rb_root root = RB_ROOT_INIT;
+  if (!rb_empty(&root))
+    return fail("fresh tree not empty");
+  if (rb_first(&root) != NULL || rb_last(&root) != NULL)
+    return fail("first/last of empty tree not NULL");
+  if (rb_check(&root, item_cmp) != 0)
+    return fail("rb_check rejects empty tree");
+  rb_augment_path(NULL, NULL);  // must be a harmless no-op
+
+  struct item *a = item_insert(&root, 42, NULL);
+  if (rb_empty(&root) || rb_first(&root) != &a->rb || rb_last(&root) != &a->rb)
+    return fail("single node not first and last");
+  if (rb_next(&a->rb) != NULL || rb_prev(&a->rb) != NULL)
+    return fail("single node has neighbours");
+  if (a->rb.red)
+    return fail("single root is red");
+  if (check_tree(&root, "single insert", 0))
+    return 1;
+  if (item_insert(&root, 42, NULL) != NULL)
+    return fail("duplicate accepted");
+  rb_erase(&root, &a->rb, NULL);
+  free(a);
+  if (!rb_empty(&root))
+    return fail("tree not empty after erasing only node");
+  return 0;
+}
+
+// Sorted input is the classic worst case for an unbalanced BST.
+static int t_sequential(uint n) {
+  struct rb_root root = RB_ROOT_INIT;
+  struct ref r = {malloc(n * sizeof(uint)), 0};
+
+  for (int pass = 0; pass < 4; pass++) {
+    int up_in = pass & 1, up_out = pass >> 1;
+    for (uint i = 0; i < n; i++) {
+      uint k = up_in ? i : n - 1 - i;
+      if (item_insert(&root, k, NULL) == NULL)
+        return fail("insert %u rejected", k);
+      if (check_tree(&root, "sequential insert", i))
+        return 1;
+    }
+    for (uint i = 0; i < n; i++)
+      r.v[i] = i;
+    r.n = n;
+    if (compare_traversal(&root, &r))
+      return 1;
+    if (!height_ok(&root, n))
+      return fail("height %d too large for %u nodes", height(root.node), n);
+    for (uint i = 0; i < n; i++) {
+      uint k = up_out ? i : n - 1 - i;
+      struct item *it = item_find(&root, k);
+      if (it == NULL)
+        return fail("key %u missing", k);
+      rb_erase(&root, &it->rb, NULL);
+      free(it);
+      if (check_tree(&root, "sequential erase", i))
+        return 1;
+    }
+    if (!rb_empty(&root))
+      return fail("tree not empty after erasing everything");
+  }
+  free(r.v);
+  return 0;
+}
+
+// Random inserts and deletes against the sorted-array model.
+// arg: low 16 bits = seed, bit 16 set = large key range.
+static int t_random(uint arg) {
+  uint seed = arg & 0xffff;
+  int large = (arg >> 16) & 1;
+  uint range = large ? 100000u : 64u;
+  uint ops = large ? 6000u : 4000u;
+  struct rb_root root = RB_ROOT_INIT;
+  struct ref r = {malloc((range + 1) * sizeof(uint)), 0};
+  uint dup_rejected = 0, erased = 0, inserted = 0, miss = 0;
+
+  rng_seed(seed * 2654435761u + 1);
+  for (uint step = 0; step < ops; step++) {
+    // Grow early, then hover around an equilibrium: 3/5 inserts while
+    // growing, 1/2 afterwards. The small range saturates quickly, which
+    // exercises deletes in full dense trees.
+    uint roll = rng_below(10);
+    int want_insert = step < ops / 2 ? roll < 6 : roll < 5;
+    uint pos;
+
+    if (want_insert) {
+      uint k = rng_below(range);
+      int present = ref_find(&r, k, &pos);
+      struct item *it = item_insert(&root, k, NULL);
+      if ((it == NULL) != present)
+        return fail("insert %u: tree says %s, reference says %s", k,
+                    it ? "new" : "duplicate", present ? "present" : "absent");
+      if (it == NULL) {
+        dup_rejected++;
+      } else {
+        ref_insert(&r, pos, k);
+        inserted++;
+      }
+      if (check_tree(&root, "insert", step))
+        return 1;
+    } else {
+      // Half of the deletes target a key known to exist, half a random key
+      // (often absent in the large range).
+      uint k = (r.n > 0 && rng_below(2)) ? r.v[rng_below(r.n)] : rng_below(range);
+      int present = ref_find(&r, k, &pos);
+      struct item *it = item_find(&root, k);
+      if ((it != NULL) != present)
+        return fail("lookup %u: tree and reference disagree", k);
+      if (it == NULL) {
+        miss++;
+      } else {
+        rb_erase(&root, &it->rb, NULL);
+        free(it);
+        ref_remove(&r, pos);
+        erased++;
+      }
+      if (check_tree(&root, "erase", step))
+        return 1;
+    }
+    if (compare_traversal(&root, &r))
+      return 1;
+    if (!height_ok(&root, r.n))
+      return fail("height %d too large for %u nodes", height(root.node), r.n);
+  }
+  // Make sure the run actually exercised every path.
+  if (inserted == 0 || erased == 0 || (!large && dup_rejected == 0))
+    return fail("degenerate run: ins %u del %u dup %u miss %u", inserted,
+                erased, dup_rejected, miss);
+  item_free_all(&root);
+  free(r.v);
+  return 0;
+}
+
+// The checker itself must notice each kind of corruption.
+static int t_checker(uint unused) {
+  (void)unused;
+  struct rb_root root = RB_ROOT_INIT;
+  struct item *n1 = item_insert(&root, 1, NULL);
+  struct item *n2 = item_insert(&root, 2, NULL);
+  struct item *n3 = item_insert(&root, 3, NULL);
+  int rc;
+
+  // Expect: 2 black at the root, 1 and 3 red children.
+  if (root.node != &n2->rb || n2->rb.red || !n1->rb.red || !n3->rb.red)
+    return fail("unexpected shape after inserting 1,2,3");
+
+#define EXPECT(code, what)                                                  \
+  do {                                                                      \
+    rc = rb_check(&root, item_cmp);                                         \
+    if (rc != (code))                                                       \
+      return fail("%s: rb_check returned %d, expected %d", what, rc, code); \
+  } while (0)
+
+  EXPECT(0, "valid tree");
+
+  n2->rb.red = 1;
+  EXPECT(RB_ERR_ROOT_RED, "red root");
+  n2->rb.red = 0;
+
+  n2->rb.parent = &n1->rb;
+  EXPECT(RB_ERR_ROOT_PARENT, "root with parent");
+  n2->rb.parent = NULL;
+
+  n1->rb.red = 0;  // left path now has one more black than the right
+  EXPECT(RB_ERR_BLACK_HEIGHT, "black height");
+  n1->rb.red = 1;
+
+  n3->rb.red = 7;
+  EXPECT(RB_ERR_COLOR, "bad color value");
+  n3->rb.red = 1;
+
+  n3->rb.parent = &n1->rb;
+  EXPECT(RB_ERR_PARENT, "wrong parent pointer");
+  n3->rb.parent = &n2->rb;
+
+  n1->key = 5;
+  EXPECT(RB_ERR_ORDER, "keys out of order");
+  n1->key = 2;  // equal keys also violate strict order
+  EXPECT(RB_ERR_ORDER, "duplicate keys");
+  n1->key = 1;
+  if (rb_check(&root, NULL) != 0)
+    return fail("rb_check with NULL cmp rejects valid tree");
+
+  // Inserting 4 recolors: 1 and 3 black, 4 red under 3.
+  struct item *n4 = item_insert(&root, 4, NULL);
+  EXPECT(0, "valid tree of 4");
+  if (n3->rb.right != &n4->rb || !n4->rb.red || n3->rb.red)
+    return fail("unexpected shape after inserting 4");
+  n3->rb.red = 1;
+  EXPECT(RB_ERR_RED_RED, "red-red");
+  n3->rb.red = 0;
+
+  // A cycle created by a pointer bug must not hang the checker.
+  n4->rb.left = &n2->rb;
+  rc = rb_check(&root, item_cmp);
+  if (rc == 0)
+    return fail("cycle not detected");
+  n4->rb.left = NULL;
+  EXPECT(0, "restored tree");
+#undef EXPECT
+
+  item_free_all(&root);
+  return 0;
+}
+
+// ---------------------------------------------------------------- augmented: max end
+
+// Intervals [start, end) keyed by start (distinct starts, overlaps allowed),
+// each node caching the largest end in its subtree: the classic interval
+// tree query "does anything overlap X?" needs exactly this value.
+struct ival {
+  uint start, end;
+  uint max_end;
+  struct rb_node rb;
+};
+
+#define IVAL(n) rb_entry(n, struct ival, rb)
+
+static uint recompute_calls;
+
+static void ival_recompute(struct rb_node *n) {
+  struct ival *v = IVAL(n);
+  uint m = v->end;
+  if (n->left != NULL && IVAL(n->left)->max_end > m)
+    m = IVAL(n->left)->max_end;
+  if (n->right != NULL && IVAL(n->right)->max_end > m)
+    m = IVAL(n->right)->max_end;
+  v->max_end = m;
+  recompute_calls++;
+}
+
+static const struct rb_augment ival_aug = {ival_recompute};
+
+static int ival_cmp(struct rb_node *a, struct rb_node *b) {
+  uint x = IVAL(a)->start, y = IVAL(b)->start;
+  return x < y ? -1 : x > y;
+}
+
+// Brute-force subtree maximum; returns 0 for an empty subtree and sets
+// *bad to the first node whose cache is wrong.
+static uint ival_brute(struct rb_node *n, struct ival **bad) {
+  if (n == NULL)
+    return 0;
+  uint m = IVAL(n)->end;
+  uint l = ival_brute(n->left, bad), r = ival_brute(n->right, bad);
+  if (l > m)
+    m = l;
+  if (r > m)
+    m = r;
+  if (IVAL(n)->max_end != m && *bad == NULL)
+    *bad = IVAL(n);
+  return m;
+}
+
+static uint ceil_log2(uint x) {
+  uint l = 0;
+  while ((1ull << l) < x)
+    l++;
+  return l;
+}
+
+// Each insert/erase may recompute one root path (<= height nodes) plus two
+// nodes per rotation (<= 3 rotations). Height <= 2*log2(n+1).
+static uint recompute_bound(uint count) {
+  return 2 * ceil_log2(count + 2) + 1 + 6;
+}
+
+static int ival_verify(struct rb_root *root, const char *after, uint step,
+                       uint count) {
+  int rc = rb_check(root, ival_cmp);
+  if (rc != 0)
+    return fail("rb_check returned %d after %s (step %u)", rc, after, step);
+  struct ival *bad = NULL;
+  ival_brute(root->node, &bad);
+  if (bad != NULL)
+    return fail("stale max_end %u at [%u,%u) after %s (step %u)",
+                bad->max_end, bad->start, bad->end, after, step);
+  if (recompute_calls > recompute_bound(count))
+    return fail("%u recompute calls after %s with %u nodes (bound %u)",
+                recompute_calls, after, count, recompute_bound(count));
+  return 0;
+}
+
+static int t_aug_maxend(uint seed) {
+  enum { RANGE = 4096, OPS = 5000 };
+  struct rb_root root = RB_ROOT_INIT;
+  struct ival **all = calloc(RANGE, sizeof *all);  // index = start
+  uint count = 0;
+
+  rng_seed(seed * 40503u + 7);
+  for (uint step = 0; step < OPS; step++) {
+    uint roll = rng_below(10);
+    uint s = rng_below(RANGE);
+
+    if (roll < 5) {
+      // Insert [s, s+len) unless start s is taken.
+      if (all[s] != NULL)
+        continue;
+      struct rb_node **link = &root.node, *parent = NULL;
+      while (*link != NULL) {
+        parent = *link;
+        link = s < IVAL(parent)->start ? &parent->left : &parent->right;
+      }
+      struct ival *v = malloc(sizeof *v);
+      v->start = s;
+      v->end = s + 1 + rng_below(rng_below(4) == 0 ? 5000 : 50);
+      v->max_end = v->end;  // own value; rb_insert_fixup refreshes anyway
+      rb_link_node(&v->rb, parent, link);
+      recompute_calls = 0;
+      rb_insert_fixup(&root, &v->rb, &ival_aug);
+      all[s] = v;
+      count++;
+      if (ival_verify(&root, "insert", step, count))
+        return 1;
+    } else if (roll < 9) {
+      // Erase the interval starting at or after s, if any.
+      uint k = s;
+      while (k < RANGE && all[k] == NULL)
+        k++;
+      if (k == RANGE)
+        continue;
+      struct ival *v = all[k];
+      recompute_calls = 0;
+      rb_erase(&root, &v->rb, &ival_aug);
+      all[k] = NULL;
+      free(v);
+      count--;
+      if (ival_verify(&root, "erase", step, count))
+        return 1;
+    } else {
+      // Change an interval's end in place (its key is unchanged), then
+      // refresh its path explicitly.
+      uint k = s;
+      while (k < RANGE && all[k] == NULL)
+        k++;
+      if (k == RANGE)
+        continue;
+      struct ival *v = all[k];
+      v->end = v->start + 1 + rng_below(8000);
+      recompute_calls = 0;
+      rb_augment_path(&v->rb, &ival_aug);
+      if (ival_verify(&root, "in-place resize", step, count))
+        return 1;
+    }
+
+    // The root's cached value must answer "max end overall" exactly.
+    uint m = 0;
+    for (uint i = 0; i < RANGE; i++)
+      if (all[i] != NULL && all[i]->end > m)
+        m = all[i]->end;
+    uint got = root.node ? IVAL(root.node)->max_end : 0;
+    if (got != m)
+      return fail("root max_end %u, brute force %u (step %u)", got, m, step);
+  }
+  if (count == 0)
+    return fail("degenerate run");
+  while (root.node != NULL) {
+    struct rb_node *n = root.node;
+    rb_erase(&root, n, &ival_aug);
+    free(IVAL(n));
+  }
+  free(all);
+  return 0;
+}
+
+// ---------------------------------------------------------------- augmented: free gaps
+
+// An address-space model like a process's mmap regions: non-overlapping
+// [start, end) ranges inside [0, LIMIT). Each node stores the free gap just
+// below it (start minus the previous region's end, or minus 0 for the first)
+// and the largest such gap in its subtree. That answers "lowest free range
+// of at least len bytes" in O(log n). The gap depends on the in-order
+// neighbour, so after inserting/erasing/resizing the caller must fix the
+// successor's gap and call rb_augment_path on it.
+#define LIMIT 0x100000u
+
+struct region {
+  uint start, end;
+  uint gap;      // free bytes between the previous region (or 0) and start
+  uint max_gap;  // largest gap in this subtree
+  struct rb_node rb;
+};
+
+#define REGION(n) rb_entry(n, struct region, rb)
+
+static void region_recompute(struct rb_node *n) {
+  struct region *r = REGION(n);
+  uint m = r->gap;
+  if (n->left != NULL && REGION(n->left)->max_gap > m)
+    m = REGION(n->left)->max_gap;
+  if (n->right != NULL && REGION(n->right)->max_gap > m)
+    m = REGION(n->right)->max_gap;
+  r->max_gap = m;
+  recompute_calls++;
+}
+
+static const struct rb_augment region_aug = {region_recompute};
+
+static int region_cmp(struct rb_node *a, struct rb_node *b) {
+  struct region *x = REGION(a), *y = REGION(b);
+  // Strictly increasing *and* non-overlapping.
+  if (x->end <= y->start)
+    return -1;
+  if (y->end <= x->start)
+    return 1;
+  return 0;
+}
+
+static uint gap_below(struct rb_node *n) {
+  struct rb_node *p = rb_prev(n);
+  return REGION(n)->start - (p ? REGION(p)->end : 0);
+}
+
+// Re-derive n's gap from its neighbour and refresh the caches above it.
+static void region_refresh(struct rb_node *n) {
+  if (n == NULL)
+    return;
+  REGION(n)->gap = gap_below(n);
+  rb_augment_path(n, &region_aug);
+}
+
+// Page-fault style lookup: the region containing addr, or NULL.
+static struct region *region_lookup(struct rb_root *root, uint addr) {
+  struct rb_node *n = root->node;
+  while (n != NULL) {
+    struct region *r = REGION(n);
+    if (addr < r->start)
+      n = n->left;
+    else if (addr >= r->end)
+      n = n->right;
+    else
+      return r;
+  }
+  return NULL;
+}
+
+// Lowest address a with [a, a+len) free, or -1u. Walks a single root path:
+// go left whenever the left subtree has a big enough gap (it has lower
+// addresses), else take this node's gap, else go right.
+static uint region_find_free(struct rb_root *root, uint len) {
+  struct rb_node *n = root->node;
+  if (n == NULL)
+    return len <= LIMIT ? 0 : -1u;
+  if (REGION(n)->max_gap >= len) {
+    for (;;) {
+      if (n->left != NULL && REGION(n->left)->max_gap >= len)
+        n = n->left;
+      else if (REGION(n)->gap >= len)
+        return REGION(n)->start - REGION(n)->gap;
+      else
+        n = n->right;  // max_gap promises a fit here
+    }
+  }
+  uint top = REGION(rb_last(root))->end;  // the gap above the last region
+  return LIMIT - top >= len ? top : -1u;
+}
+
+// Insert a region that the caller has verified to be free.
+static struct region *region_insert(struct rb_root *root, uint start,
+                                    uint end) {
+  struct rb_node **link = &root->node, *parent = NULL;
+  while (*link != NULL) {
+    parent = *link;
+    link = start < REGION(parent)->start ? &parent->left : &parent->right;
+  }
+  struct region *r = malloc(sizeof *r);
+  r->start = start;
+  r->end = end;
+  rb_link_node(&r->rb, parent, link);
+  r->gap = gap_below(&r->rb);  // neighbours are reachable once linked
+  r->max_gap = r->gap;
+  rb_insert_fixup(root, &r->rb, &region_aug);
+  region_refresh(rb_next(&r->rb));  // the successor's gap just shrank
+  return r;
+}
+
+static void region_erase(struct rb_root *root, struct region *r) {
+  struct rb_node *next = rb_next(&r->rb);
+  rb_erase(root, &r->rb, &region_aug);
+  free(r);
+  region_refresh(next);  // the successor's gap just grew
+}
+
+// Reference: regions as parallel sorted arrays.
+struct rref {
+  uint start[4096], end[4096];
+  uint n;
+};
+
+static uint rref_pos(const struct rref *m, uint start) {
+  uint i = 0;
+  while (i < m->n && m->start[i] < start)
+    i++;
+  return i;
+}
+
+static int rref_free(const struct rref *m, uint a, uint b) {
+  for (uint i = 0; i < m->n; i++)
+    if (m->start[i] < b && a < m->end[i])
+      return 0;
+  return 1;
+}
+
+static uint rref_find_free(const struct rref *m, uint len) {
+  uint prev = 0;
+  for (uint i = 0; i < m->n; i++) {
+    if (m->start[i] - prev >= len)
+      return prev;
+    prev = m->end[i];
+  }
+  return LIMIT - prev >= len ? prev : -1u;
+}
+
+static uint region_brute(struct rb_node *n, struct region **bad) {
+  if (n == NULL)
+    return 0;
+  uint m = REGION(n)->gap;
+  uint l = region_brute(n->left, bad), r = region_brute(n->right, bad);
+  if (l > m)
+    m = l;
+  if (r > m)
+    m = r;
+  if (REGION(n)->max_gap != m && *bad == NULL)
+    *bad = REGION(n);
+  return m;
+}
+
+static int region_verify(struct rb_root *root, const struct rref *m,
+                         const char *after, uint step) {
+  int rc = rb_check(root, region_cmp);
+  if (rc != 0)
+    return fail("rb_check returned %d after %s (step %u)", rc, after, step);
+
+  uint i = 0, prev_end = 0;
+  for (struct rb_node *n = rb_first(root); n; n = rb_next(n), i++) {
+    struct region *r = REGION(n);
+    if (i >= m->n || r->start != m->start[i] || r->end != m->end[i])
+      return fail("region %u is [%u,%u), reference differs (after %s, step %u)",
+                  i, r->start, r->end, after, step);
+    if (r->gap != r->start - prev_end)
+      return fail("gap of [%u,%u) is %u, expected %u (after %s, step %u)",
+                  r->start, r->end, r->gap, r->start - prev_end, after, step);
+    prev_end = r->end;
+  }
+  if (i != m->n)
+    return fail("tree has %u regions, reference %u", i, m->n);
+
+  struct region *bad = NULL;
+  region_brute(root->node, &bad);
+  if (bad != NULL)
+    return fail("stale max_gap %u at [%u,%u) after %s (step %u)", bad->max_gap,
+                bad->start, bad->end, after, step);
+
+  // Spot-check the two queries the kernel needs.
+  for (int q = 0; q < 4; q++) {
+    uint len = 1 + rng_below(q < 2 ? 64 : 0x8000);
+    uint want = rref_find_free(m, len), got = region_find_free(root, len);
+    if (want != got)
+      return fail("find_free(%u) = %#x, brute force %#x (after %s, step %u)",
+                  len, got, want, after, step);
+    uint addr = rng_below(LIMIT);
+    struct region *r = region_lookup(root, addr);
+    int inside = !rref_free(m, addr, addr + 1);
+    if ((r != NULL) != inside || (r && (addr < r->start || addr >= r->end)))
+      return fail("lookup(%#x) wrong (after %s, step %u)", addr, after, step);
+  }
+  return 0;
+}
+
+static int t_aug_gap(uint seed) {
+  enum { OPS = 4000 };
+  struct rb_root root = RB_ROOT_INIT;
+  struct rref *m = calloc(1, sizeof *m);
+  uint allocs = 0, fixed = 0, erases = 0, trims = 0, grows = 0;
+
+  rng_seed(seed * 69069u + 3);
+  for (uint step = 0; step < OPS; step++) {
+    uint roll = rng_below(20);
+    const char *what;
+
+    if (roll < 5 && m->n < 4000) {
+      // mmap without a hint: lowest free range that fits.
+      uint len = 1 + rng_below(rng_below(3) == 0 ? 0x4000 : 0x400);
+      uint a = region_find_free(&root, len);
+      if (a == -1u)
+        continue;
+      uint pos = rref_pos(m, a);
+      if (!rref_free(m, a, a + len))
+        return fail("find_free(%u) returned busy address %#x", len, a);
+      region_insert(&root, a, a + len);
+      memmove(&m->start[pos + 1], &m->start[pos], (m->n - pos) * sizeof(uint));
+      memmove(&m->end[pos + 1], &m->end[pos], (m->n - pos) * sizeof(uint));
+      m->start[pos] = a;
+      m->end[pos] = a + len;
+      m->n++;
+      allocs++;
+      what = "alloc";
+    } else if (roll < 10 && m->n < 4000) {
+      // MAP_FIXED style: a given address, if free.
+      uint len = 1 + rng_below(0x800);
+      uint a = rng_below(LIMIT - len);
+      if (!rref_free(m, a, a + len))
+        continue;
+      region_insert(&root, a, a + len);
+      uint pos = rref_pos(m, a);
+      memmove(&m->start[pos + 1], &m->start[pos], (m->n - pos) * sizeof(uint));
+      memmove(&m->end[pos + 1], &m->end[pos], (m->n - pos) * sizeof(uint));
+      m->start[pos] = a;
+      m->end[pos] = a + len;
+      m->n++;
+      fixed++;
+      what = "fixed insert";
+    } else if (roll < 17) {
+      // munmap a whole region found by an address inside it.
+      if (m->n == 0)
+        continue;
+      uint i = rng_below(m->n);
+      uint addr = m->start[i] + rng_below(m->end[i] - m->start[i]);
+      struct region *r = region_lookup(&root, addr);
+      if (r == NULL || r->start != m->start[i])
+        return fail("lookup(%#x) did not find [%#x,%#x)", addr, m->start[i],
+                    m->end[i]);
+      region_erase(&root, r);
+      memmove(&m->start[i], &m->start[i + 1], (m->n - i - 1) * sizeof(uint));
+      memmove(&m->end[i], &m->end[i + 1], (m->n - i - 1) * sizeof(uint));
+      m->n--;
+      erases++;
+      what = "erase";
+    } else if (roll < 19) {
+      // Partial munmap of a region's head: its key moves up in place (order
+      // unchanged), so its own gap grows and its path must be refreshed.
+      if (m->n == 0)
+        continue;
+      uint i = rng_below(m->n);
+      uint size = m->end[i] - m->start[i];
+      if (size < 2)
+        continue;
+      uint cut = 1 + rng_below(size - 1);
+      struct region *r = region_lookup(&root, m->start[i]);
+      r->start += cut;
+      m->start[i] += cut;
+      region_refresh(&r->rb);
+      trims++;
+      what = "trim head";
+    } else {
+      // Grow a region's tail into free space: the successor's gap shrinks.
+      if (m->n == 0)
+        continue;
+      uint i = rng_below(m->n);
+      uint limit = i + 1 < m->n ? m->start[i + 1] : LIMIT;
+      if (limit == m->end[i])
+        continue;
+      uint add = 1 + rng_below(limit - m->end[i]);
+      struct region *r = region_lookup(&root, m->start[i]);
+      r->end += add;
+      m->end[i] += add;
+      region_refresh(rb_next(&r->rb));
+      grows++;
+      what = "grow tail";
+    }
+    if (region_verify(&root, m, what, step))
+      return 1;
+  }
+  if (allocs == 0 || fixed == 0 || erases == 0 || trims == 0 || grows == 0)
+    return fail("degenerate run: alloc %u fixed %u erase %u trim %u grow %u",
+                allocs, fixed, erases, trims, grows);
+  while (root.node != NULL)
+    region_erase(&root, REGION(root.node));
+  free(m);
+  return 0;
+}
+
+// ---------------------------------------------------------------- main
+
+int main(void) {
+  char name[64];
+
+  run("empty and single node", t_empty, 0);
+  run("sequential insert/erase (worst-case order)", t_sequential, 1000);
+  run("checker detects each violation", t_checker, 0);
+
+  static const uint seeds[] = {1, 2, 3, 17, 4242};
+  for (uint i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+    snprintf(name, sizeof name, "random small-range seed %u", seeds[i]);
+    run(name, t_random, seeds[i]);
+    snprintf(name, sizeof name, "random large-range seed %u", seeds[i]);
+    run(name, t_random, seeds[i] | 1u << 16);
+  }
+  for (uint i = 0; i < 3; i++) {
+    snprintf(name, sizeof name, "augmented max-end seed %u", seeds[i]);
+    run(name, t_aug_maxend, seeds[i]);
+    snprintf(name, sizeof name, "augmented free-gap seed %u", seeds[i]);
+    run(name, t_aug_gap, seeds[i]);
+  }
+
+  if (failures != 0) {
+    printf("rbtree: %d test(s) failed\n", failures);
+    return 1;
+  }
+  return 0;
+}
