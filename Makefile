@@ -7,7 +7,8 @@
 #
 # Variables: CPUS (default 2), BUILD (output folder, default build),
 # FAULTS (fault-injection boot flag, e.g. FAULTS="kalloc=1/50,seed=7"),
-# KMDEBUG=1 (kmalloc debug build), TESTDIR/TESTFS (see `testfs` below).
+# KMDEBUG=1 (kmalloc debug build), MMAP_LINEAR=1 (benchmark baseline),
+# TESTDIR/TESTFS (see `testfs` below).
 
 .DEFAULT_GOAL := all
 
@@ -26,6 +27,9 @@ WARN      := -Wall -Werror
 KCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include -Isrc/kernel
 ifeq ($(KMDEBUG),1)
 KCFLAGS   += -DKMDEBUG
+endif
+ifeq ($(MMAP_LINEAR),1)   # benchmark baseline: list-style region lookups
+KCFLAGS   += -DMMAP_LINEAR_BASELINE
 endif
 UCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include
 ASFLAGS_K := -m32 -nostdinc -Isrc/include -Isrc/kernel

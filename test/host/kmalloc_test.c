@@ -694,6 +694,22 @@ static void t_exhaustion(void) {
   CHECK(kmalloc(16) == 0, "kmalloc(16) needs two pages but got one");
   CHECK(outstanding == page_limit - 1, "a failed kmalloc kept a page");
   page_limit = 0;
+  // A failing refill drains the caches and retries; when the drain frees
+  // no page, the call still fails once and counts as one failure.
+  kmalloc_drain();
+  void *a = kmalloc(16), *b = kmalloc(16);
+  page_limit = outstanding;
+  kmfree(a);                           // parked in CPU 0's cache
+  kmalloc_stat(&st);
+  uint f0 = st.failures;
+  km_host_cpu = 1;
+  CHECK(kmalloc(4096) == 0, "a page appeared from nowhere");
+  km_host_cpu = 0;
+  kmalloc_stat(&st);
+  CHECK(st.failures == f0 + 1, "one failed kmalloc counted %u times", st.failures - f0);
+  CHECK(st.order[0].cached == 0, "the failing refill did not drain the caches");
+  page_limit = 0;
+  kmfree(b);
   check_all_returned("exhaustion");
 }
 

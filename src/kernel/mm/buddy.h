@@ -4,7 +4,7 @@
 // source the moment every block in it is free.
 //
 // This file and buddy.c are pure logic: no locks, no kernel calls. The
-// kernel (mm/kmalloc.c) wraps them in a spinlock and per-CPU caches; the
+// kernel (mm/kmalloc.c) wraps them in a global lock and per-CPU caches; the
 // host tests and the benchmark link the very same buddy.c against a page
 // source built on aligned_alloc().
 //
@@ -12,7 +12,7 @@
 // ---------------------------------------------------
 // Every page the core could ever own has one 32-bit word in `meta[]`,
 // indexed by page number from `base` (kernel: 57344 pages of 224 MiB,
-// 229 KiB of bss). The word says what the page is:
+// 224 KiB of bss). The word says what the page is:
 //   0               not ours
 //   WHOLE           one 4096-byte block (kmalloc(4096) costs one page and
 //                   nothing else); the requested size lives in the word too
@@ -36,12 +36,12 @@
 // Concurrency contract (what kmalloc.c relies on)
 // -----------------------------------------------
 // buddy_alloc, buddy_free, buddy_free_cached, buddy_drainable_pages and the
-// statistics need the caller's global lock. buddy_locate, buddy_park and
-// buddy_unpark (inline below, for the fast path) do not: they touch only
-// the block the caller owns (its A bit is set, so its page and record
-// cannot go away) and change its F bit and slack with atomic
-// instructions, which is why every update of the node-state words
-// anywhere is an atomic read-modify-write.
+// statistics need the caller's global lock. buddy_locate, buddy_find_live,
+// buddy_park and buddy_unpark (the last three inline below, for the fast
+// path) do not: they touch only the block the caller owns (its A bit is
+// set, so its page and record cannot go away) and change its F bit and
+// slack with atomic instructions, which is why every update of the
+// node-state words anywhere is an atomic read-modify-write.
 #ifndef KERNEL_MM_BUDDY_H
 #define KERNEL_MM_BUDDY_H
 

@@ -11,8 +11,9 @@
 
 struct kmstat;
 
-// Once, on the boot CPU, after kinit1/kinit2 and seginit (kmalloc itself
-// needs mycpu(), so the first call must come after seginit).
+// Once, on the boot CPU, after kinit1/kinit2 and seginit, and before the
+// first kmalloc (kmalloc needs mycpu(), so nothing may call it before
+// seginit either).
 void  kmalloc_init(void);
 
 // A block of at least n bytes (1 <= n <= 4096), aligned to its size, or 0
@@ -24,6 +25,7 @@ void *kzalloc(uint n);
 // not the start of a live block panics, naming the address and the fault.
 void  kmfree(void *p);
 // Usable size of a live block: its power-of-two size (>= the request).
+// kmsize(0) is 0; anything else that is not a live block panics.
 uint  kmsize(void *p);
 
 // Give every block parked in any CPU's cache back to the buddy core, which

@@ -6,6 +6,8 @@
 // this way is recorded in its struct kmuser, kmfree only frees a pointer
 // found there (anything else, including a block of another process or one
 // already freed, is -1, never a panic), and exit() frees whatever is left.
+// A process may hold NKMUSER blocks, and all processes together at most
+// KMUSER_TOTAL_MAX bytes of blocks, so forking cannot exhaust memory either.
 //
 // struct kmuser is a chained hash table: 127 buckets keep chains short
 // (about 8 entries with the full NKMUSER blocks), so a lookup never scans

@@ -11,7 +11,7 @@ struct proc;
 // Bytes (counted in whole blocks) all processes together may hold through
 // sys_kmalloc, on top of NKMUSER blocks per process, so that forking many
 // processes cannot exhaust kernel memory either.
-#define KMUSER_TOTAL_MAX (32u << 20)
+#define KMUSER_TOTAL_MAX (64u << 20)
 
 // Free every block p obtained through sys_kmalloc. Called by exit().
 void kmuser_release(struct proc *p);

@@ -140,6 +140,8 @@ static void tree_set_end(struct proc *p, struct region *r, uint end) {
   release(&p->regions_lock);
 }
 
+#ifndef MMAP_LINEAR_BASELINE
+
 struct region *mmap_find(struct proc *p, uint va) {
   struct rb_node *n = p->regions.node;
   while (n) {
@@ -170,6 +172,32 @@ static struct region *first_ending_after(struct proc *p, uint va) {
   return best;
 }
 
+#else
+
+// Benchmark baseline (make MMAP_LINEAR=1): the same lookups done the way
+// a linked list of regions would do them, walking from the lowest region.
+// Only for measuring what the tree buys; never the default.
+
+struct region *mmap_find(struct proc *p, uint va) {
+  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n)) {
+    struct region *r = REGION(n);
+    if (va < r->start)
+      return 0;
+    if (va < r->end)
+      return r;
+  }
+  return 0;
+}
+
+static struct region *first_ending_after(struct proc *p, uint va) {
+  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n))
+    if (REGION(n)->end > va)
+      return REGION(n);
+  return 0;
+}
+
+#endif
+
 int mmap_overlaps(struct proc *p, uint start, uint end) {
   struct region *r = first_ending_after(p, start);
   return r && r->start < end;
@@ -179,6 +207,7 @@ int mmap_overlaps(struct proc *p, uint start, uint end) {
 // before regions in n's subtree. Subtrees whose largest gap is too small
 // are skipped, and so are left subtrees lying wholly below `low`, so the
 // walk follows O(log n) paths.
+__attribute__((unused))
 static int lowest_fit(struct rb_node *n, uint len, uint low, uint *out) {
   if (n == 0 || REGION(n)->max_gap < len)
     return 0;
@@ -198,8 +227,23 @@ static int lowest_fit(struct rb_node *n, uint len, uint low, uint *out) {
 // or above MMAP_BASE. Returns 0 when none fits below KERNBASE.
 static uint find_free_range(struct proc *p, uint len) {
   uint a;
+#ifndef MMAP_LINEAR_BASELINE
   if (lowest_fit(p->regions.node, len, MMAP_BASE, &a))
     return a;
+#else
+  a = MMAP_BASE;   // list baseline: walk the regions in order
+  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n)) {
+    struct region *r = REGION(n);
+    if (r->end <= a)
+      continue;
+    if (r->start >= a && r->start - a >= len)
+      return a;
+    a = r->end;
+  }
+  if (a < KERNBASE && KERNBASE - a >= len)
+    return a;
+  return 0;
+#endif
   // Past the last region.
   struct rb_node *last = rb_last(&p->regions);
   a = MMAP_BASE;
