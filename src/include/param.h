@@ -13,7 +13,7 @@
 #define MAXARG       32   // exec argument count limit
 #define MAXOPBLOCKS  10   // blocks one file-system operation may write
 #define LOGSIZE      (MAXOPBLOCKS*3)  // blocks in the on-disk log
-#define NBUF         (MAXOPBLOCKS*3)  // buffer cache size
+#define NBUF         (LOGSIZE+34)     // buffer cache: the log may pin LOGSIZE
 #define FSSIZE     2000   // file-system size in blocks
 #define NKMUSER    1024   // kmalloc blocks one process may hold via the test call
 

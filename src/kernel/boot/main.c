@@ -39,6 +39,7 @@ int main(void) {
   pinit();
   tvinit();
   binit();
+  iinit(ROOTDEV);
   fileinit();
   ideinit();
   start_other_cpus();
