@@ -2,8 +2,9 @@
 // and the per-CPU cache layer (src/kernel/mm/kmalloc.c built with -DKM_HOST),
 // compiled with AddressSanitizer and UBSan.
 //
-// Every test prints "PASS kmalloc: <name>" or "FAIL kmalloc: <name>: <why>";
-// the exit status is non-zero if any test failed.
+// Every test prints "PASS kmalloc: <name>" or "FAIL kmalloc: <name>: <why>"
+// ("kmalloc-kmdebug" in the -DKMDEBUG build); the exit status is non-zero if
+// any test failed.
 //
 // The page source hands out pages of one aligned_alloc() arena, from the top
 // down like a freshly booted kalloc, counts them, can be limited or made to
@@ -40,6 +41,12 @@
 
 #define PG 4096u
 #define ARENA_PAGES 16384u            // 64 MiB
+
+#ifdef KMDEBUG
+#define SUITE "kmalloc-kmdebug"
+#else
+#define SUITE "kmalloc"
+#endif
 
 // ---- test bookkeeping ------------------------------------------------------------
 
@@ -331,9 +338,9 @@ static void run(const char *name, void (*fn)(void)) {
     fail("%d unexpected bad-pointer report(s), last: %p: %s", nreports, rep_addr, rep_why);
   if (failed) {
     failures++;
-    printf("FAIL kmalloc: %s: %s\n", name, why);
+    printf("FAIL " SUITE ": %s: %s\n", name, why);
   } else {
-    printf("PASS kmalloc: %s\n", name);
+    printf("PASS " SUITE ": %s\n", name);
   }
   fflush(stdout);
 }
@@ -796,7 +803,7 @@ int main(void) {
   maxlive = 20000;
   lv = calloc(maxlive, sizeof(*lv));
   if (!arena || !meta || !meta2 || !freestack || !pgstate || !owner || !lv) {
-    printf("FAIL kmalloc: setup: out of memory\n");
+    printf("FAIL " SUITE ": setup: out of memory\n");
     return 1;
   }
 

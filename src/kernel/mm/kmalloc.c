@@ -31,10 +31,10 @@
 //
 // kmlock is not a struct spinlock. acquire()+release() cost about 215
 // instructions in this kernel (pushcli, holding(), getcallerpcs()), and
-// every cache miss and overflow pays for one round trip: on the
-// kernel-like mix (kmtest -2) a pair cost 369 instructions with it and 355
-// without, and 467 against 416 with 4-slot caches, where misses are more
-// frequent. kmlock is a bare xchg loop instead, always taken with
+// every cache miss and overflow pays for one round trip: on an earlier
+// version of the kernel-like mix (kmtest -2) a pair cost 369 instructions
+// with it and 355 without, and 467 against 416 with 4-slot caches, where
+// misses are more frequent. kmlock is a bare xchg loop instead, always taken with
 // interrupts already off (every path below has done irq_save()), so an
 // interrupt handler on the same CPU can never spin on it; it records its
 // holder so that taking it twice on one CPU panics instead of hanging.
@@ -72,7 +72,7 @@ _Static_assert(KM_NORDER == BUDDY_NORDER && KM_MINSHIFT == BUDDY_MINSHIFT,
 // block keeps its page from going back to kalloc until a drain, so the bound
 // trades speed for memory. Measured (kmtest -2, kernel-like mix, QEMU
 // -icount, instructions per pair) with 16 / 8 / 4 slots for orders 0..5:
-// 355 / 385 / 416; pages still held after a host benchmark freed
+// 362 / 389 / 419; pages still held after a host benchmark freed
 // everything, before a drain (one CPU): 53..104 / 41..69 / 32..42. The
 // time-averaged bytes-requested/bytes-held ratio moved by under 1 point.
 // 16 keeps the mix well inside its 400-instruction budget.
