@@ -217,7 +217,7 @@ run:
 
 -include test/host/Makefile.rbtree
 -include test/host/Makefile.kmalloc
-HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test
+HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test
 host-tests: $(HOST_TESTS)
 
 test: all host-tests

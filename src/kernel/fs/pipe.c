@@ -6,7 +6,7 @@
 #include "mmu.h"
 #include "lock/spinlock.h"
 #include "proc/proc.h"
-#include "mm/kalloc.h"
+#include "mm/kmalloc.h"
 #include "dev/console.h"
 #include "fs/file.h"
 #include "fs/pipe.h"
@@ -17,10 +17,12 @@ struct pipe {
   uint wpos;            // total bytes written
   int read_open;        // is the read end still open?
   int write_open;       // is the write end still open?
-  char ring[PIPESIZE];
+  char *ring;           // PIPESIZE bytes, a kmalloc block of its own
 };
 
-_Static_assert(sizeof(struct pipe) <= PGSIZE, "a pipe must fit in one page");
+// The ring and the header are separate kmalloc blocks (512 + 64 bytes)
+// rather than one 580-byte object, which would take a 1024-byte block,
+// or a whole page as in xv6.
 _Static_assert((PIPESIZE & (PIPESIZE - 1)) == 0, "PIPESIZE must be a power of two");
 
 int pipealloc(struct file **rf, struct file **wf) {
@@ -29,7 +31,9 @@ int pipealloc(struct file **rf, struct file **wf) {
   *rf = *wf = 0;
   if ((*rf = filealloc()) == 0 || (*wf = filealloc()) == 0)
     goto fail;
-  if ((p = (struct pipe *)kalloc()) == 0)
+  if ((p = kmalloc(sizeof(*p))) == 0)
+    goto fail;
+  if ((p->ring = kmalloc(PIPESIZE)) == 0)
     goto fail;
 
   initlock(&p->lock, "pipe");
@@ -47,6 +51,10 @@ int pipealloc(struct file **rf, struct file **wf) {
   return 0;
 
 fail:
+  if (p) {
+    kmfree(p->ring);
+    kmfree(p);
+  }
   // Files still of type FD_NONE: closing them only frees the slots.
   if (*rf)
     fileclose(*rf);
@@ -67,8 +75,10 @@ void pipeclose(struct pipe *p, int writable) {
   }
   int dead = !p->read_open && !p->write_open;
   release(&p->lock);
-  if (dead)
-    kfree((char *)p);
+  if (dead) {
+    kmfree(p->ring);
+    kmfree(p);
+  }
 }
 
 int pipewrite(struct pipe *p, char *addr, int n) {
