@@ -218,7 +218,8 @@ run:
 
 -include test/host/Makefile.rbtree
 -include test/host/Makefile.kmalloc
-HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test
+-include test/host/Makefile.fs
+HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test build/host/fs_test
 host-tests: $(HOST_TESTS)
 
 test: all host-tests

@@ -1,0 +1,1495 @@
+// Host tests of the kernel file system: the unmodified sources in
+// src/kernel/fs (buffer cache, log, inodes and directories, open files,
+// pipes, file system calls) run against an in-memory disk, with the
+// kernel services they need faked by fs_stubs.c. Build rules are in
+// test/host/Makefile.fs.
+//
+// Every test prints "PASS fs: <name>" or "FAIL fs: <name>: <why>"; the
+// exit status is non-zero if any test failed.
+//
+// The disk starts as an image made by our own mkfs (build/mkfs, run at
+// start-up on a few generated files), so the tests also check that mkfs
+// and the kernel agree on the format. After each test an independent
+// checker (fsck below) reads the raw disk and verifies the structure:
+// block and inode accounting, link counts, directory trees.
+//
+// The kernel's tables cannot be reset, so every test runs in a forked
+// child, and so does every "boot" of a test that needs more than one
+// (persistence, crash recovery). The disk lives in shared memory so that
+// a later process sees what an earlier one wrote, as after a reboot.
+//
+// The crash tests stop the disk after every possible number of block
+// writes of a fixed sequence of file-system operations, then boot again
+// (running log recovery) and require the disk to be exactly as it was
+// after some whole number of transactions: the last one whose commit
+// record reached the disk. They also crash recovery itself. The disk
+// model is the IDE driver's: whole-block writes, synchronous and in
+// order; a crash loses every write from some point on.
+//
+// FS_TEST_VERBOSE=1 shows the kernel's console messages and crash-test
+// counts on stderr.
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "types.h"
+#include "param.h"
+#include "fs.h"
+#include "fcntl.h"
+// The kernel's struct stat, named so it cannot meet the host's.
+#define stat xv6_stat
+#include "stat.h"
+#undef stat
+#include "lock/sleeplock.h"
+#include "fs/inode.h"
+#include "fs/file.h"
+#include "fs/pipe.h"
+#include "fs_host.h"
+
+// Where the Makefile built mkfs: relative to the repository root unless
+// absolute. FS_TEST_MKFS in the environment wins.
+#ifndef FS_TEST_MKFS
+#define FS_TEST_MKFS "build/mkfs"
+#endif
+
+#define IMG_BYTES ((size_t)FSSIZE * BSIZE)
+#define MAXBYTES ((int)(MAXFILE * BSIZE))   // largest file
+#define WHY_SIZE 1024
+
+// ---- harness --------------------------------------------------------------
+
+static char *why;            // reason for the current failure (shared memory)
+static uchar *base_image;    // what mkfs produced; each test starts from it
+static int failures;
+
+void host_fail(const char *fmt, ...) {
+  if (why[0] == 0) {   // keep the first reason
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, WHY_SIZE, fmt, ap);
+    va_end(ap);
+  }
+  _exit(1);
+}
+
+#define CHECK(cond) \
+  do { if (!(cond)) host_fail("line %d: %s", __LINE__, #cond); } while (0)
+#define CHECKF(cond, fmt, ...) \
+  do { if (!(cond)) host_fail("line %d: " fmt, __LINE__, ##__VA_ARGS__); } while (0)
+
+// Fail with some context in front of the reason a child process left.
+static void rethrow(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void rethrow(const char *fmt, ...) {
+  char inner[WHY_SIZE], context[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(context, sizeof(context), fmt, ap);
+  va_end(ap);
+  snprintf(inner, sizeof(inner), "%s", why);
+  why[0] = 0;
+  host_fail("%s: %s", context, inner);
+}
+
+// Run fn(arg) in a child process and wait for it. Returns 0 if it
+// finished, HOST_CRASH_EXIT if it stopped at a simulated power failure,
+// or -1 if it failed (why then says why).
+static int in_child(void (*fn)(void *), void *arg) {
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(why, WHY_SIZE, "fork: %s", strerror(errno));
+    return -1;
+  }
+  if (pid == 0) {
+    fn(arg);
+    _exit(0);   // no atexit/leak processing: the parent goes on
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      snprintf(why, WHY_SIZE, "waitpid: %s", strerror(errno));
+      return -1;
+    }
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return 0;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == HOST_CRASH_EXIT)
+    return HOST_CRASH_EXIT;
+  // A sanitizer report or a signal ends the child without a reason.
+  if (why[0] == 0) {
+    if (WIFEXITED(status))
+      snprintf(why, WHY_SIZE, "test process exited with status %d (see stderr)",
+               WEXITSTATUS(status));
+    else
+      snprintf(why, WHY_SIZE, "test process killed by signal %d (see stderr)",
+               WTERMSIG(status));
+  }
+  return -1;
+}
+
+static void run_case(const char *name, void (*fn)(void *)) {
+  memset(why, 0, WHY_SIZE);
+  memcpy(host_disk, base_image, IMG_BYTES);
+  int r = in_child(fn, 0);
+  if (r == 0) {
+    printf("PASS fs: %s\n", name);
+  } else {
+    if (r == HOST_CRASH_EXIT)
+      snprintf(why, WHY_SIZE, "unexpected simulated crash");
+    for (char *p = why; *p; p++)   // the report is one line
+      if (*p == '\n')
+        *p = ' ';
+    printf("FAIL fs: %s: %s\n", name, why);
+    failures++;
+  }
+  fflush(stdout);
+}
+
+// Deterministic file contents; blocks differ from one another (i >> 9).
+static void pattern(uchar *buf, int n, int seed) {
+  for (int i = 0; i < n; i++)
+    buf[i] = (uchar)(i * 7 + seed * 31 + (i >> 9));
+}
+
+// ---- the image --------------------------------------------------------------
+
+// Files given to mkfs. "_prog" checks that mkfs drops one leading '_'.
+#define BIG_BYTES 20000
+#define PROG_BYTES 700
+static const char hello_text[] = "hello world\n";
+static uchar big_data[BIG_BYTES];
+static uchar max_data[MAXFILE * BSIZE];
+static uchar prog_data[PROG_BYTES];
+
+struct mkfs_input {
+  const char *file;     // name given to mkfs
+  const char *entry;    // the root-directory entry it should become
+  const uchar *data;
+  int len;
+};
+static struct mkfs_input inputs[4];
+
+static int write_host_file(const char *path, const void *data, int len) {
+  FILE *f = fopen(path, "wb");
+  if (f == 0)
+    return -1;
+  int ok = fwrite(data, 1, len, f) == (size_t)len;
+  return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+// The mkfs to run. A relative FS_TEST_MKFS is taken from the repository
+// root, found from this binary's own path (build/host/fs_test), so the
+// test works from any current directory.
+static const char *mkfs_path(void) {
+  static char path[PATH_MAX + 64];
+  const char *env = getenv("FS_TEST_MKFS");
+  if (env && *env)
+    return env;
+  if (FS_TEST_MKFS[0] == '/')
+    return FS_TEST_MKFS;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0)
+    return FS_TEST_MKFS;   // no /proc: relative to the current directory
+  exe[n] = 0;
+  for (int up = 0; up < 3; up++) {   // drop fs_test, host, build
+    char *slash = strrchr(exe, '/');
+    if (slash == 0)
+      return FS_TEST_MKFS;
+    *slash = 0;
+  }
+  snprintf(path, sizeof(path), "%s/%s", exe, FS_TEST_MKFS);
+  return path;
+}
+
+// Run mkfs on the inputs in a scratch folder and load the image into
+// base_image. Returns 0, or -1 with why set.
+static int make_image(void) {
+  pattern(big_data, BIG_BYTES, 1);
+  pattern(max_data, MAXBYTES, 2);
+  pattern(prog_data, PROG_BYTES, 3);
+  inputs[0] = (struct mkfs_input){"hello", "hello", (const uchar *)hello_text,
+                                  (int)strlen(hello_text)};
+  inputs[1] = (struct mkfs_input){"big", "big", big_data, BIG_BYTES};
+  inputs[2] = (struct mkfs_input){"max", "max", max_data, MAXBYTES};
+  inputs[3] = (struct mkfs_input){"_prog", "prog", prog_data, PROG_BYTES};
+
+  const char *mkfs = mkfs_path();
+  if (access(mkfs, X_OK) != 0) {
+    snprintf(why, WHY_SIZE, "%.400s: %s (build it with `make build/mkfs`)", mkfs, strerror(errno));
+    return -1;
+  }
+  const char *tmp = getenv("TMPDIR");
+  char dir[512], paths[5][600];
+  snprintf(dir, sizeof(dir), "%s/fs_test.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (mkdtemp(dir) == 0) {
+    snprintf(why, WHY_SIZE, "mkdtemp %s: %s", dir, strerror(errno));
+    return -1;
+  }
+  int result = -1;
+  snprintf(paths[4], sizeof(paths[4]), "%s/fs.img", dir);
+  for (int i = 0; i < 4; i++) {
+    snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, inputs[i].file);
+    if (write_host_file(paths[i], inputs[i].data, inputs[i].len) != 0) {
+      snprintf(why, WHY_SIZE, "cannot write %s", paths[i]);
+      goto out;
+    }
+  }
+
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    // mkfs reports the layout on stdout; keep our output to PASS/FAIL lines.
+    if (freopen("/dev/null", "w", stdout) == 0)
+      _exit(126);
+    execl(mkfs, mkfs, paths[4], paths[0], paths[1], paths[2], paths[3], (char *)0);
+    _exit(127);
+  }
+  int status;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    snprintf(why, WHY_SIZE, "%.400s failed to build an image", mkfs);
+    goto out;
+  }
+
+  FILE *f = fopen(paths[4], "rb");
+  if (f == 0) {
+    snprintf(why, WHY_SIZE, "mkfs wrote no image");
+    goto out;
+  }
+  size_t n = fread(base_image, 1, IMG_BYTES, f);
+  int extra = fgetc(f) != EOF;
+  fclose(f);
+  if (n != IMG_BYTES || extra) {
+    snprintf(why, WHY_SIZE, "image is not FSSIZE*BSIZE = %zu bytes", IMG_BYTES);
+    goto out;
+  }
+  result = 0;
+out:
+  for (int i = 0; i < 5; i++)
+    unlink(paths[i]);
+  rmdir(dir);
+  return result;
+}
+
+// ---- raw disk access (independent of the kernel) ----------------------------
+
+static struct superblock disk_sb(void) {
+  struct superblock sb;
+  memcpy(&sb, host_disk + BSIZE, sizeof(sb));
+  return sb;
+}
+
+static uchar *disk_block(uint b) {
+  return host_disk + (size_t)b * BSIZE;
+}
+
+static struct dinode *raw_inode(const struct superblock *sb, uint inum) {
+  return (struct dinode *)disk_block(IBLOCK(inum, *sb)) + inum % IPB;
+}
+
+// Disk block of the bn'th block of d, or 0 for a hole.
+static uint raw_bmap(const struct dinode *d, uint bn) {
+  if (bn < NDIRECT)
+    return d->addrs[bn];
+  if (d->addrs[NDIRECT] == 0 || d->addrs[NDIRECT] >= FSSIZE)
+    return 0;
+  uint b;
+  memcpy(&b, disk_block(d->addrs[NDIRECT]) + 4 * (bn - NDIRECT), 4);
+  return b;
+}
+
+static void raw_read(const struct dinode *d, uint off, void *dst, uint n) {
+  uchar *out = dst;
+  for (uint i = 0; i < n; i++) {
+    uint b = raw_bmap(d, (off + i) / BSIZE);
+    out[i] = (b && b < FSSIZE) ? disk_block(b)[(off + i) % BSIZE] : 0;
+  }
+}
+
+static uint log_header_count(void) {
+  uint n;
+  memcpy(&n, disk_block(disk_sb().logstart), sizeof(n));
+  return n;
+}
+
+// First block outside the log that differs from the base image, or -1.
+static int first_changed_block(void) {
+  struct superblock sb = disk_sb();
+  for (uint b = 0; b < FSSIZE; b++) {
+    if (b >= sb.logstart && b < sb.logstart + sb.nlog)
+      continue;
+    if (memcmp(disk_block(b), base_image + (size_t)b * BSIZE, BSIZE) != 0)
+      return b;
+  }
+  return -1;
+}
+
+// ---- fsck -----------------------------------------------------------------------
+
+#define FSCK_MAX_INODES 1024
+
+struct fsck_result {
+  int errors;
+  int orphans;       // allocated, no links, unreachable (a crash with the file open)
+  int free_blocks;
+  int used_inodes;
+  char first[300];   // the first problem found
+};
+
+struct fsck_state {
+  struct superblock sb;
+  struct fsck_result r;
+  uchar owner_seen[FSSIZE];       // data block claimed by some inode
+  int refs[FSCK_MAX_INODES];      // directory entries naming each inode
+  int subdirs[FSCK_MAX_INODES];   // subdirectories of each directory
+  uchar reached[FSCK_MAX_INODES];
+};
+
+static void bad(struct fsck_state *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bad(struct fsck_state *s, const char *fmt, ...) {
+  if (s->r.errors++ == 0) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->r.first, sizeof(s->r.first), fmt, ap);
+    va_end(ap);
+  }
+}
+
+static void claim_block(struct fsck_state *s, uint b, uint inum, uint datastart) {
+  if (b < datastart || b >= s->sb.size) {
+    bad(s, "inode %u points at block %u outside the data area", inum, b);
+    return;
+  }
+  if (s->owner_seen[b])
+    bad(s, "block %u is used twice (again by inode %u)", b, inum);
+  s->owner_seen[b] = 1;
+}
+
+static void walk_dir(struct fsck_state *s, uint dir, uint parent, int depth) {
+  struct dinode *d = raw_inode(&s->sb, dir);
+  if (depth > FSCK_MAX_INODES) {
+    bad(s, "directory tree too deep (a cycle?)");
+    return;
+  }
+  if (d->size % sizeof(struct dirent) != 0)
+    bad(s, "directory %u has size %u, not a whole number of entries", dir, d->size);
+  uint count = d->size / sizeof(struct dirent);
+  if (count < 2) {
+    bad(s, "directory %u lacks \".\" and \"..\"", dir);
+    return;
+  }
+  char (*names)[DIRSIZ + 1] = calloc(count, DIRSIZ + 1);
+  for (uint i = 0; i < count; i++) {
+    struct dirent de;
+    raw_read(d, i * sizeof(de), &de, sizeof(de));
+    memcpy(names[i], de.name, DIRSIZ);
+    names[i][DIRSIZ] = 0;
+    const char *name = names[i];
+    if (i < 2) {
+      const char *want_name = i == 0 ? "." : "..";
+      uint want_inum = i == 0 ? dir : parent;
+      if (strcmp(name, want_name) != 0 || de.inum != want_inum)
+        bad(s, "directory %u: entry %u is \"%s\" -> %u, want \"%s\" -> %u", dir, i, name,
+            de.inum, want_name, want_inum);
+      continue;
+    }
+    if (de.inum == 0)
+      continue;
+    if (name[0] == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+      bad(s, "directory %u: bad entry name \"%s\"", dir, name);
+      continue;
+    }
+    for (uint j = 2; j < i; j++)
+      if (names[j][0] && strcmp(names[j], name) == 0)
+        bad(s, "directory %u: name \"%s\" appears twice", dir, name);
+    if (de.inum >= s->sb.ninodes) {
+      bad(s, "directory %u: \"%s\" names inode %u, beyond the last", dir, name, de.inum);
+      continue;
+    }
+    struct dinode *child = raw_inode(&s->sb, de.inum);
+    if (child->type == 0) {
+      bad(s, "directory %u: \"%s\" names free inode %u", dir, name, de.inum);
+      continue;
+    }
+    s->refs[de.inum]++;
+    if (child->type == T_DIR) {
+      if (s->reached[de.inum]) {
+        bad(s, "directory %u has more than one name", de.inum);
+        continue;
+      }
+      s->reached[de.inum] = 1;
+      s->subdirs[dir]++;
+      walk_dir(s, de.inum, dir, depth + 1);
+    } else {
+      s->reached[de.inum] = 1;
+    }
+  }
+  free(names);
+}
+
+// Check the structure of the raw disk. Knows the format (fs.h) and the
+// kernel's conventions: "." and ".." are the first two entries of every
+// directory; a directory's nlink is 1 plus its number of subdirectories
+// (their ".." entries); a file's nlink is the number of names it has.
+static struct fsck_result fsck(void) {
+  struct fsck_state *s = calloc(1, sizeof(*s));
+  struct superblock *sb = &s->sb;
+  *sb = disk_sb();
+  uint ninodeblocks = (sb->ninodes + IPB - 1) / IPB;
+  uint datastart = sb->bmapstart + (sb->size + BPB - 1) / BPB;
+  if (sb->size != FSSIZE || sb->nlog < 2 || sb->logstart != 2 ||
+      sb->inodestart != sb->logstart + sb->nlog || sb->ninodes == 0 ||
+      sb->ninodes > FSCK_MAX_INODES || sb->bmapstart != sb->inodestart + ninodeblocks ||
+      datastart >= sb->size || sb->nblocks != sb->size - datastart) {
+    bad(s, "inconsistent superblock");
+    goto out;
+  }
+  if (log_header_count() != 0)
+    bad(s, "the log header still lists %u blocks", log_header_count());
+
+  if (raw_inode(sb, 0)->type != 0)
+    bad(s, "inode 0 is in use");
+  for (uint i = 1; i < sb->ninodes; i++) {
+    struct dinode *d = raw_inode(sb, i);
+    if (d->type == 0) {
+      int leftovers = d->nlink != 0 || d->size != 0;
+      for (int k = 0; k <= NDIRECT; k++)
+        leftovers |= d->addrs[k] != 0;
+      if (leftovers)
+        bad(s, "free inode %u still has links, size or blocks", i);
+      continue;
+    }
+    s->r.used_inodes++;
+    if (d->type != T_DIR && d->type != T_FILE && d->type != T_DEV)
+      bad(s, "inode %u has type %d", i, d->type);
+    if (d->size > (uint)MAXBYTES)
+      bad(s, "inode %u has size %u, beyond the largest file", i, d->size);
+    for (int k = 0; k <= NDIRECT; k++)
+      if (d->addrs[k])
+        claim_block(s, d->addrs[k], i, datastart);
+    uint ind = d->addrs[NDIRECT];
+    if (ind >= datastart && ind < sb->size) {
+      for (uint k = 0; k < NINDIRECT; k++) {
+        uint b;
+        memcpy(&b, disk_block(ind) + 4 * k, 4);
+        if (b)
+          claim_block(s, b, i, datastart);
+      }
+    }
+  }
+
+  if (raw_inode(sb, ROOTINO)->type != T_DIR) {
+    bad(s, "the root inode is not a directory");
+    goto out;
+  }
+  s->reached[ROOTINO] = 1;
+  walk_dir(s, ROOTINO, ROOTINO, 0);
+
+  for (uint i = 1; i < sb->ninodes; i++) {
+    struct dinode *d = raw_inode(sb, i);
+    if (d->type == 0)
+      continue;
+    if (!s->reached[i]) {
+      if (d->nlink != 0)
+        bad(s, "inode %u (nlink %d) is not reachable from /", i, d->nlink);
+      else
+        s->r.orphans++;
+      continue;
+    }
+    int want = d->type == T_DIR ? 1 + s->subdirs[i] : s->refs[i];
+    if (d->nlink != want)
+      bad(s, "inode %u (type %d) has nlink %d, want %d", i, d->type, d->nlink, want);
+  }
+
+  for (uint b = 0; b < sb->size; b++) {
+    int bit = (disk_block(BBLOCK(b, *sb))[(b % BPB) / 8] >> (b % 8)) & 1;
+    int want = b < datastart ? 1 : s->owner_seen[b];
+    if (bit != want)
+      bad(s, "block %u is marked %s in the bitmap but is %s", b, bit ? "used" : "free",
+          want ? "in use" : "unused");
+    if (!bit)
+      s->r.free_blocks++;
+  }
+out:;
+  struct fsck_result r = s->r;
+  free(s);
+  return r;
+}
+
+// fsck, failing the test on any problem. Orphans are only acceptable
+// after a crash (the kernel, like xv6, does not reclaim them).
+static struct fsck_result expect_clean(int allow_orphans) {
+  struct fsck_result r = fsck();
+  if (r.errors)
+    host_fail("fsck: %s (%d problem%s)", r.first, r.errors, r.errors > 1 ? "s" : "");
+  if (r.orphans && !allow_orphans)
+    host_fail("fsck: %d allocated inode(s) with no links left over", r.orphans);
+  return r;
+}
+
+// ---- helpers on top of the system calls ----------------------------------------
+
+static struct xv6_stat stat_path(const char *path) {
+  struct xv6_stat st;
+  memset(&st, 0, sizeof(st));
+  int fd = fs_open(path, O_RDONLY);
+  CHECKF(fd >= 0, "cannot open %s", path);
+  CHECK(fs_fstat(fd, &st) == 0);
+  CHECK(fs_close(fd) == 0);
+  return st;
+}
+
+// Create path holding data[0..n).
+static void make_file(const char *path, const void *data, int n) {
+  int fd = fs_open(path, O_CREATE | O_RDWR);
+  CHECKF(fd >= 0, "cannot create %s", path);
+  CHECKF(fs_write(fd, data, n) == n, "short write to %s", path);
+  CHECK(fs_close(fd) == 0);
+}
+
+// path must hold exactly want[0..n).
+static void expect_contents(const char *path, const void *want, int n) {
+  static uchar got[MAXFILE * BSIZE + 1];
+  int fd = fs_open(path, O_RDONLY);
+  CHECKF(fd >= 0, "cannot open %s", path);
+  int r = fs_read(fd, got, sizeof(got));
+  CHECKF(r == n, "%s: read %d bytes, want %d", path, r, n);
+  CHECKF(memcmp(got, want, n) == 0, "%s: wrong contents", path);
+  CHECK(fs_close(fd) == 0);
+}
+
+// ---- tests ----------------------------------------------------------------------
+
+// The image straight from mkfs, read without the kernel; then mounted.
+static void t_mkfs_image(void *unused) {
+  (void)unused;
+  struct superblock sb = disk_sb();
+  CHECK(sb.size == FSSIZE);
+  CHECK(sb.nlog == LOGSIZE + 1);
+  CHECK(log_header_count() == 0);
+  struct fsck_result r = expect_clean(0);
+  CHECK(r.used_inodes == 1 + 4);
+
+  struct dinode *root = raw_inode(&sb, ROOTINO);
+  CHECK(root->type == T_DIR && root->nlink == 1);
+  CHECK(root->size > 0 && root->size % BSIZE == 0);   // rounded to whole blocks
+  const char *want[] = {".", "..", "hello", "big", "max", "prog"};
+  for (uint i = 0; i < root->size / sizeof(struct dirent); i++) {
+    struct dirent de;
+    raw_read(root, i * sizeof(de), &de, sizeof(de));
+    if (i >= 6) {
+      CHECKF(de.inum == 0, "root entry %u should be free", i);
+      continue;
+    }
+    CHECKF(strncmp(de.name, want[i], DIRSIZ) == 0, "root entry %u is \"%.14s\", want \"%s\"",
+           i, de.name, want[i]);
+    if (i < 2)
+      continue;
+    struct mkfs_input *in = &inputs[i - 2];
+    struct dinode *d = raw_inode(&sb, de.inum);
+    CHECKF(d->type == T_FILE && d->nlink == 1, "%s: bad inode", in->entry);
+    CHECKF(d->size == (uint)in->len, "%s: size %u, want %d", in->entry, d->size, in->len);
+    static uchar got[MAXFILE * BSIZE];
+    raw_read(d, 0, got, in->len);
+    CHECKF(memcmp(got, in->data, in->len) == 0, "%s: wrong contents in the image", in->entry);
+  }
+
+  // Mounting a clean image must change nothing outside the log.
+  host_boot();
+  int changed = first_changed_block();
+  CHECKF(changed < 0, "mounting changed block %d", changed);
+  expect_clean(0);
+}
+
+// The files mkfs put there, through the system calls.
+static void t_read_mkfs_files(void *unused) {
+  (void)unused;
+  static uchar buf[MAXFILE * BSIZE + 100];
+  struct xv6_stat st;
+  host_boot();
+
+  int fd = fs_open("hello", O_RDONLY);
+  CHECK(fd == 0);   // the lowest free descriptor
+  CHECK(fs_read(fd, buf, 100) == 12 && memcmp(buf, hello_text, 12) == 0);
+  CHECK(fs_read(fd, buf, 100) == 0);   // end of file
+  CHECK(fs_write(fd, "x", 1) == -1);   // opened read-only
+  CHECK(fs_fstat(fd, &st) == 0);
+  CHECK(st.type == T_FILE && st.nlink == 1 && st.size == 12 && st.dev == ROOTDEV);
+  CHECK(fs_close(fd) == 0);
+
+  // Odd-sized reads across block and indirect-block boundaries.
+  fd = fs_open("/big", O_RDONLY);
+  CHECK(fd >= 0);
+  int got = 0, n;
+  while ((n = fs_read(fd, buf + got, 777)) > 0)
+    got += n;
+  CHECK(n == 0 && got == BIG_BYTES && memcmp(buf, big_data, BIG_BYTES) == 0);
+  CHECK(fs_close(fd) == 0);
+
+  // The largest possible file, in one read; it cannot grow.
+  fd = fs_open("max", O_RDWR);
+  CHECK(fd >= 0);
+  CHECK(fs_read(fd, buf, sizeof(buf)) == MAXBYTES && memcmp(buf, max_data, MAXBYTES) == 0);
+  CHECK(fs_write(fd, "x", 1) == -1);
+  CHECK(fs_fstat(fd, &st) == 0 && st.size == (uint)MAXBYTES);
+  CHECK(fs_close(fd) == 0);
+
+  // mkfs named "_prog" "prog"; extra slashes and "." are harmless.
+  expect_contents("prog", prog_data, PROG_BYTES);
+  expect_contents("//prog", prog_data, PROG_BYTES);
+  expect_contents("./prog", prog_data, PROG_BYTES);
+  CHECK(fs_open("_prog", O_RDONLY) == -1);
+  CHECK(nfiles_in_use() == 0);
+  expect_clean(0);
+}
+
+static void t_write_read(void *unused) {
+  (void)unused;
+  static uchar data[20000], buf[20100];
+  pattern(data, sizeof(data), 5);
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+
+  int fd = fs_open("f", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  int off = 0, step = 1;
+  while (off < 20000) {   // chunk sizes 1, 4, 13, 40, ... 3280, then again
+    int m = step < 20000 - off ? step : 20000 - off;
+    CHECK(fs_write(fd, data + off, m) == m);
+    off += m;
+    step = step > 3000 ? 1 : step * 3 + 1;
+  }
+  CHECK(fs_lseek(fd, 0, SEEK_CUR) == 20000);
+  CHECK(fs_lseek(fd, 0, SEEK_SET) == 0);
+  CHECK(fs_read(fd, buf, sizeof(buf)) == 20000 && memcmp(buf, data, 20000) == 0);
+  CHECK(fs_close(fd) == 0);
+  expect_contents("f", data, 20000);
+
+  // Overwrite in the middle through a write-only descriptor.
+  fd = fs_open("f", O_WRONLY);
+  CHECK(fd >= 0);
+  CHECK(fs_read(fd, buf, 1) == -1);
+  CHECK(fs_lseek(fd, 1000, SEEK_SET) == 1000);
+  CHECK(fs_write(fd, "ZZZZZZZZZZ", 10) == 10);
+  CHECK(fs_close(fd) == 0);
+  memset(data + 1000, 'Z', 10);
+
+  // O_CREATE of an existing file opens it as it is (no truncation).
+  fd = fs_open("f", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  CHECK(fs_close(fd) == 0);
+  expect_contents("f", data, 20000);
+  CHECK(stat_path("f").size == 20000);
+
+  struct fsck_result mid = expect_clean(0);
+  CHECK(mid.free_blocks == before.free_blocks - (20000 + BSIZE - 1) / BSIZE - 1);   // + indirect
+  CHECK(mid.used_inodes == before.used_inodes + 1);
+  CHECK(fs_unlink("f") == 0);
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.free_blocks == before.free_blocks && after.used_inodes == before.used_inodes);
+  CHECK(nfiles_in_use() == 0);
+}
+
+static void t_lseek(void *unused) {
+  (void)unused;
+  uchar data[100], buf[100];
+  pattern(data, 100, 6);
+  host_boot();
+  int fd = fs_open("s", O_CREATE | O_RDWR);
+  CHECK(fd >= 0 && fs_write(fd, data, 100) == 100);
+  CHECK(fs_lseek(fd, 10, SEEK_SET) == 10);
+  CHECK(fs_lseek(fd, 5, SEEK_CUR) == 15);
+  CHECK(fs_lseek(fd, -5, SEEK_CUR) == 10);
+  CHECK(fs_read(fd, buf, 3) == 3 && memcmp(buf, data + 10, 3) == 0);
+  CHECK(fs_lseek(fd, 0, SEEK_END) == 100);
+  CHECK(fs_lseek(fd, -100, SEEK_END) == 0);
+  // Failed seeks leave the offset alone.
+  CHECK(fs_lseek(fd, -101, SEEK_END) == -1);
+  CHECK(fs_lseek(fd, -1, SEEK_SET) == -1);
+  CHECK(fs_lseek(fd, 3, 7) == -1);   // unknown whence
+  CHECK(fs_lseek(fd, 0, SEEK_CUR) == 0);
+  CHECK(fs_lseek(fd, INT_MAX, SEEK_SET) == INT_MAX);
+  CHECK(fs_lseek(fd, 1, SEEK_CUR) == -1);   // would overflow
+  CHECK(fs_lseek(fd, 0, SEEK_CUR) == INT_MAX);
+  // Past the end: reads find nothing and the file does not grow.
+  CHECK(fs_lseek(fd, 5000, SEEK_SET) == 5000);
+  CHECK(fs_read(fd, buf, 10) == 0);
+  CHECK(stat_path("s").size == 100);
+  CHECK(fs_lseek(99, 0, SEEK_SET) == -1);
+  CHECK(fs_close(fd) == 0);
+
+  // Directories can be positioned and read as arrays of entries.
+  fd = fs_open(".", O_RDONLY);
+  CHECK(fd >= 0);
+  struct dirent de;
+  CHECK(fs_lseek(fd, sizeof(de), SEEK_SET) == (int)sizeof(de));
+  CHECK(fs_read(fd, &de, sizeof(de)) == (int)sizeof(de));
+  CHECK(de.inum == ROOTINO && strcmp(de.name, "..") == 0);
+  CHECK(fs_close(fd) == 0);
+  CHECK(fs_unlink("s") == 0);
+  expect_clean(0);
+}
+
+// Writes past the end leave holes: no blocks until written, zeros on read.
+static void t_holes(void *unused) {
+  (void)unused;
+  static uchar buf[MAXFILE * BSIZE + 10];
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+  int fd = fs_open("h", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  CHECK(fs_write(fd, "head", 4) == 4);
+  CHECK(fs_lseek(fd, 40000, SEEK_SET) == 40000);
+  CHECK(fs_write(fd, "tail", 4) == 4);
+  CHECK(stat_path("h").size == 40004);
+  // Blocks 0 and 78, and the indirect block (78 >= NDIRECT).
+  CHECK(expect_clean(0).free_blocks == before.free_blocks - 3);
+
+  CHECK(fs_lseek(fd, 0, SEEK_SET) == 0);
+  CHECK(fs_read(fd, buf, sizeof(buf)) == 40004);
+  CHECK(memcmp(buf, "head", 4) == 0 && memcmp(buf + 40000, "tail", 4) == 0);
+  for (int i = 4; i < 40000; i++)
+    CHECKF(buf[i] == 0, "byte %d of a hole is %d", i, buf[i]);
+
+  // Filling in part of a hole.
+  CHECK(fs_lseek(fd, 30000, SEEK_SET) == 30000 && fs_write(fd, "mid", 3) == 3);
+  CHECK(fs_lseek(fd, 29999, SEEK_SET) == 29999);
+  CHECK(fs_read(fd, buf, 5) == 5 && memcmp(buf, "\0mid\0", 5) == 0);
+  CHECK(expect_clean(0).free_blocks == before.free_blocks - 4);
+  CHECK(stat_path("h").size == 40004);
+
+  // The last byte a file can have; nothing beyond it.
+  CHECK(fs_lseek(fd, MAXBYTES - 1, SEEK_SET) == MAXBYTES - 1);
+  CHECK(fs_write(fd, "E", 1) == 1);
+  CHECK(fs_lseek(fd, MAXBYTES - 1, SEEK_SET) == MAXBYTES - 1);
+  CHECK(fs_write(fd, "EF", 2) == -1);
+  CHECK(fs_write(fd, "E", 1) == 1);   // the failed write moved nothing
+  CHECK(fs_write(fd, "F", 1) == -1);
+  CHECK(stat_path("h").size == (uint)MAXBYTES);
+  CHECK(fs_close(fd) == 0);
+  CHECK(expect_clean(0).free_blocks == before.free_blocks - 5);
+  CHECK(fs_unlink("h") == 0);
+  CHECK(expect_clean(0).free_blocks == before.free_blocks);
+}
+
+// One write of the largest file: many log transactions, none too big.
+static void t_max_file_size(void *unused) {
+  (void)unused;
+  static uchar data[MAXFILE * BSIZE + 1];
+  pattern(data, sizeof(data), 7);
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+  int fd = fs_open("m", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  CHECK(fs_write(fd, data, MAXBYTES) == MAXBYTES);
+  CHECK(fs_close(fd) == 0);
+  expect_contents("m", data, MAXBYTES);
+  CHECK(expect_clean(0).free_blocks == before.free_blocks - (int)MAXFILE - 1);
+
+  // One byte too many: the call fails and the file stays within bounds.
+  fd = fs_open("m2", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  CHECK(fs_write(fd, data, MAXBYTES + 1) == -1);
+  CHECK(fs_close(fd) == 0);
+  CHECK(stat_path("m2").size <= (uint)MAXBYTES);
+  expect_clean(0);
+  CHECK(fs_unlink("m") == 0 && fs_unlink("m2") == 0);
+  CHECK(expect_clean(0).free_blocks == before.free_blocks);
+}
+
+static void t_dup(void *unused) {
+  (void)unused;
+  char buf[20];
+  host_boot();
+  int fd = fs_open("hello", O_RDONLY);
+  int fd2 = fs_dup(fd);
+  CHECK(fd == 0 && fd2 == 1);
+  CHECK(nfiles_in_use() == 1);   // one open file, two descriptors
+  CHECK(fs_read(fd, buf, 6) == 6);
+  CHECK(fs_read(fd2, buf, 20) == 6 && memcmp(buf, "world\n", 6) == 0);   // shared offset
+  CHECK(fs_lseek(fd2, 0, SEEK_SET) == 0 && fs_lseek(fd, 0, SEEK_CUR) == 0);
+  CHECK(fs_close(fd) == 0);
+  CHECK(fs_read(fd2, buf, 5) == 5 && memcmp(buf, "hello", 5) == 0);
+  CHECK(fs_close(fd2) == 0);
+  CHECK(fs_dup(fd2) == -1 && fs_dup(-1) == -1 && fs_dup(NOFILE) == -1);
+  CHECK(nfiles_in_use() == 0);
+}
+
+static void t_directories(void *unused) {
+  (void)unused;
+  char buf[20];
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+
+  CHECK(fs_mkdir("d") == 0);
+  CHECK(fs_mkdir("d") == -1);        // exists
+  CHECK(fs_mkdir("hello") == -1);    // a file has that name
+  CHECK(fs_mkdir("d/e") == 0);
+  CHECK(fs_mkdir("x/y") == -1);      // no parent
+  CHECK(fs_mkdir("hello/y") == -1);  // parent is a file
+  CHECK(fs_open("d", O_RDWR) == -1 && fs_open("d", O_WRONLY) == -1);
+  struct xv6_stat st = stat_path("d");
+  CHECK(st.type == T_DIR && st.nlink == 2 && st.size == 3 * sizeof(struct dirent));
+  CHECK(stat_path("/").nlink == 2);
+  CHECK(stat_path("d/e").nlink == 1 && stat_path("d/e/..").ino == stat_path("d").ino);
+  CHECK(stat_path("/..").ino == ROOTINO);
+
+  // Relative paths follow the working directory.
+  CHECK(fs_chdir("d/e") == 0);
+  int fd = fs_open("../../hello", O_RDONLY);
+  CHECK(fd >= 0 && fs_read(fd, buf, 5) == 5 && memcmp(buf, "hello", 5) == 0);
+  CHECK(fs_close(fd) == 0);
+  make_file("g", "gg", 2);
+  CHECK(fs_chdir("/") == 0);
+  expect_contents("/d/e/g", "gg", 2);
+  CHECK(fs_chdir("hello") == -1 && fs_chdir("nope") == -1);
+
+  // What may not be removed.
+  CHECK(fs_unlink("d/e") == -1);     // not empty
+  CHECK(fs_unlink("d/e/.") == -1 && fs_unlink("d/..") == -1 && fs_unlink("/") == -1);
+  CHECK(fs_unlink("d/e/g") == 0);
+  CHECK(fs_unlink("d/e/g") == -1);
+  CHECK(fs_unlink("d/e") == 0);
+  CHECK(stat_path("d").nlink == 1);
+  CHECK(fs_open("d/e/g", O_RDONLY) == -1);
+  CHECK(fs_unlink("d") == 0);
+  CHECK(stat_path("/").nlink == 1);
+
+  // A directory removed while it is the working directory lives on
+  // until the process leaves it.
+  CHECK(fs_mkdir("r") == 0 && fs_chdir("r") == 0);
+  CHECK(fs_unlink("/r") == 0);
+  CHECK(expect_clean(1).orphans == 1);
+  CHECK(fs_chdir("/") == 0);
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.free_blocks == before.free_blocks && after.used_inodes == before.used_inodes);
+  CHECK(nfiles_in_use() == 0);
+}
+
+// A directory grows by blocks and reuses free entries.
+static void t_directory_growth(void *unused) {
+  (void)unused;
+  char name[32];
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+  CHECK(fs_mkdir("g") == 0);
+  for (int i = 0; i < 40; i++) {
+    snprintf(name, sizeof(name), "g/f%d", i);
+    make_file(name, name, strlen(name));
+  }
+  uint size = 42 * sizeof(struct dirent);   // ".", ".." and 40 names: two blocks
+  CHECK(stat_path("g").size == size);
+  CHECK(fs_unlink("g/f17") == 0);
+  make_file("g/new", "n", 1);
+  CHECK(stat_path("g").size == size);        // took f17's entry
+  for (int i = 0; i < 40; i++) {
+    snprintf(name, sizeof(name), "g/f%d", i);
+    if (i != 17)
+      expect_contents(name, name, strlen(name));
+  }
+  expect_clean(0);
+  for (int i = 0; i < 40; i++) {
+    snprintf(name, sizeof(name), "g/f%d", i);
+    CHECK(fs_unlink(name) == (i == 17 ? -1 : 0));
+  }
+  CHECK(fs_unlink("g") == -1);   // "new" is still there
+  CHECK(fs_unlink("g/new") == 0 && fs_unlink("g") == 0);
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.free_blocks == before.free_blocks && after.used_inodes == before.used_inodes);
+}
+
+static void t_links(void *unused) {
+  (void)unused;
+  char buf[10];
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+  make_file("a", "abc", 3);
+  CHECK(fs_link("a", "b") == 0);
+  CHECK(stat_path("a").nlink == 2 && stat_path("b").ino == stat_path("a").ino);
+  // Failed links leave the count as it was.
+  CHECK(fs_link("a", "b") == -1);            // name taken
+  CHECK(fs_link("a", "hello") == -1);
+  CHECK(fs_link("a", "missing/x") == -1);    // no such directory
+  CHECK(fs_link("nope", "c") == -1);
+  CHECK(stat_path("a").nlink == 2);
+  CHECK(fs_mkdir("dd") == 0);
+  CHECK(fs_link("dd", "dl") == -1);          // no links to directories
+  CHECK(stat_path("dd").nlink == 1);
+  CHECK(fs_link("a", "dd/a2") == 0 && stat_path("a").nlink == 3);
+  expect_clean(0);
+
+  // All names reach the same data.
+  int fd = fs_open("b", O_RDWR);
+  CHECK(fd >= 0 && fs_write(fd, "XY", 2) == 2 && fs_close(fd) == 0);
+  expect_contents("dd/a2", "XYc", 3);
+  CHECK(fs_unlink("a") == 0);
+  CHECK(fs_open("a", O_RDONLY) == -1);
+  CHECK(stat_path("b").nlink == 2);
+  CHECK(fs_unlink("b") == 0);
+  fd = fs_open("dd/a2", O_RDONLY);
+  CHECK(fd >= 0 && fs_read(fd, buf, 10) == 3 && fs_close(fd) == 0);
+  CHECK(fs_unlink("dd/a2") == 0 && fs_unlink("dd") == 0);
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.free_blocks == before.free_blocks && after.used_inodes == before.used_inodes);
+}
+
+// A fake driver, to see reads and writes of device inodes reach it.
+#define FAKE_MAJOR 5
+static int fake_writes;
+
+static int fake_read(struct inode *ip, char *dst, int n) {
+  CHECK(holdingsleep(&ip->lock));   // drivers are entered with the inode locked
+  memset(dst, 'D', n);
+  return n;
+}
+
+static int fake_write(struct inode *ip, char *src, int n) {
+  CHECK(holdingsleep(&ip->lock));
+  (void)src;
+  fake_writes += n;
+  return n;
+}
+
+static void t_devices(void *unused) {
+  (void)unused;
+  char buf[8];
+  struct xv6_stat st;
+  host_boot();
+  devsw[FAKE_MAJOR].read = fake_read;
+  devsw[FAKE_MAJOR].write = fake_write;
+
+  CHECK(fs_mknod("dev", FAKE_MAJOR, 3) == 0);
+  CHECK(fs_mknod("dev", FAKE_MAJOR, 3) == -1);
+  CHECK(fs_mknod("hello", FAKE_MAJOR, 3) == -1);
+  int fd = fs_open("dev", O_RDWR);
+  CHECK(fd >= 0 && fs_fstat(fd, &st) == 0 && st.type == T_DEV && st.size == 0);
+  CHECK(fs_read(fd, buf, 8) == 8 && memcmp(buf, "DDDDDDDD", 8) == 0);
+  CHECK(fs_write(fd, "abcde", 5) == 5 && fake_writes == 5);
+  CHECK(fs_lseek(fd, 0, SEEK_SET) == -1);   // devices have no position
+  CHECK(fs_close(fd) == 0);
+  fd = fs_open("dev", O_CREATE | O_RDWR);   // O_CREATE opens an existing device
+  CHECK(fd >= 0 && fs_close(fd) == 0);
+
+  // No driver, or a major number outside the table: I/O just fails.
+  int majors[] = {FAKE_MAJOR + 1, NDEV, 99, -1};
+  for (int i = 0; i < 4; i++) {
+    CHECK(fs_mknod("odd", majors[i], 0) == 0);
+    fd = fs_open("odd", O_RDWR);
+    CHECKF(fd >= 0 && fs_read(fd, buf, 1) == -1 && fs_write(fd, "x", 1) == -1,
+           "major %d", majors[i]);
+    CHECK(fs_close(fd) == 0 && fs_unlink("odd") == 0);
+  }
+  CHECK(fs_unlink("dev") == 0);
+  expect_clean(0);
+}
+
+// Names longer than DIRSIZ are cut to DIRSIZ characters.
+static void t_long_names(void *unused) {
+  (void)unused;
+  host_boot();
+  make_file("abcdefghijklmnopqrst", "L", 1);
+  expect_contents("abcdefghijklmn", "L", 1);
+  expect_contents("abcdefghijklmnXYZ", "L", 1);
+  CHECK(fs_open("abcdefghijklm", O_RDONLY) == -1);
+  make_file("fourteen_chars", "14", 2);   // exactly DIRSIZ: no terminating NUL on disk
+  expect_contents("fourteen_chars", "14", 2);
+  CHECK(fs_open("fourteen_char", O_RDONLY) == -1);
+  CHECK(fs_unlink("abcdefghijklmnopq") == 0 && fs_unlink("fourteen_chars") == 0);
+  expect_clean(0);
+}
+
+// An open file whose last name is removed lives until the last close.
+static void t_unlink_open_file(void *unused) {
+  (void)unused;
+  static uchar data[4000], buf[4100];
+  struct xv6_stat st;
+  pattern(data, sizeof(data), 8);
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+  int fd = fs_open("u", O_CREATE | O_RDWR);
+  CHECK(fd >= 0 && fs_write(fd, data, 3000) == 3000);
+  CHECK(fs_unlink("u") == 0);
+  CHECK(fs_open("u", O_RDONLY) == -1);
+  CHECK(fs_fstat(fd, &st) == 0 && st.nlink == 0);
+  CHECK(fs_write(fd, data + 3000, 1000) == 1000);
+  CHECK(fs_lseek(fd, 0, SEEK_SET) == 0);
+  CHECK(fs_read(fd, buf, sizeof(buf)) == 4000 && memcmp(buf, data, 4000) == 0);
+  struct fsck_result mid = expect_clean(1);
+  CHECK(mid.orphans == 1 && mid.free_blocks == before.free_blocks - 8);
+  int fd2 = fs_dup(fd);
+  CHECK(fs_close(fd) == 0);
+  CHECK(expect_clean(1).orphans == 1);   // still open through fd2
+  CHECK(fs_close(fd2) == 0);
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.free_blocks == before.free_blocks && after.used_inodes == before.used_inodes);
+}
+
+// What one boot writes, the next boot reads.
+static uchar persist_data[10000];
+
+static void persist_write(void *unused) {
+  (void)unused;
+  host_boot();
+  CHECK(fs_mkdir("p") == 0);
+  make_file("p/data", persist_data, sizeof(persist_data));
+  CHECK(fs_link("p/data", "alias") == 0);
+  make_file("empty", "", 0);
+  CHECK(fs_unlink("hello") == 0);
+  CHECK(fs_mknod("p/dev", 7, 9) == 0);
+}
+
+static void persist_check(void *unused) {
+  (void)unused;
+  host_boot();
+  expect_clean(0);
+  expect_contents("p/data", persist_data, sizeof(persist_data));
+  expect_contents("alias", persist_data, sizeof(persist_data));
+  CHECK(stat_path("alias").nlink == 2);
+  CHECK(stat_path("empty").size == 0);
+  CHECK(fs_open("hello", O_RDONLY) == -1);
+  CHECK(stat_path("p/dev").type == T_DEV);
+  CHECK(stat_path("p").nlink == 1 && stat_path("/").nlink == 2);
+}
+
+static void t_persistence(void *unused) {
+  (void)unused;
+  pattern(persist_data, sizeof(persist_data), 4);
+  if (in_child(persist_write, 0) != 0)
+    rethrow("first boot");
+  if (in_child(persist_check, 0) != 0)
+    rethrow("second boot");
+}
+
+static void t_pipes(void *unused) {
+  (void)unused;
+  uchar data[PIPESIZE], buf[2 * PIPESIZE];
+  int p[2], q[2];
+  pattern(data, sizeof(data), 10);
+  host_boot();
+  CHECK(fs_pipe(p) == 0 && p[0] == 0 && p[1] == 1);
+  CHECK(host_allocs_live > 0 && nfiles_in_use() == 2);
+  CHECK(fs_write(p[1], "abc", 3) == 3);
+  CHECK(fs_read(p[0], buf, 10) == 3 && memcmp(buf, "abc", 3) == 0);
+  CHECK(fs_write(p[1], data, sizeof(data)) == (int)sizeof(data));   // fills it exactly
+  CHECK(fs_read(p[1], buf, 1) == -1 && fs_write(p[0], "x", 1) == -1);   // wrong ends
+  CHECK(fs_lseek(p[0], 0, SEEK_SET) == -1);
+  struct xv6_stat st;
+  CHECK(fs_fstat(p[0], &st) == -1);
+  int w2 = fs_dup(p[1]);
+  CHECK(fs_close(p[1]) == 0);   // the write end is still open through w2
+  CHECK(fs_read(p[0], buf, 100) == 100 && memcmp(buf, data, 100) == 0);
+  CHECK(fs_close(w2) == 0);
+  CHECK(fs_read(p[0], buf, sizeof(buf)) == (int)sizeof(data) - 100);
+  CHECK(memcmp(buf, data + 100, sizeof(data) - 100) == 0);
+  CHECK(fs_read(p[0], buf, 10) == 0);   // end of file
+  CHECK(fs_close(p[0]) == 0);
+  CHECK(host_allocs_live == 0 && nfiles_in_use() == 0);
+
+  // Writing with the read end closed fails at once.
+  CHECK(fs_pipe(p) == 0 && fs_close(p[0]) == 0);
+  CHECK(fs_write(p[1], "a", 1) == -1);
+  CHECK(fs_close(p[1]) == 0 && host_allocs_live == 0);
+
+  // Failures clean up after themselves.
+  CHECK(fs_pipe(0) == -1);
+  for (int budget = 0; budget < 4; budget++) {
+    host_alloc_budget = budget;   // run out after `budget` allocations
+    int r = fs_pipe(p);
+    host_alloc_budget = -1;
+    if (r == 0) {                 // enough memory after all
+      CHECK(fs_close(p[0]) == 0 && fs_close(p[1]) == 0);
+    } else {
+      CHECK(r == -1);
+      CHECK(budget < 3);          // a pipe needs only a few allocations
+    }
+    CHECKF(nfiles_in_use() == 0 && host_allocs_live == 0, "budget %d: leaked", budget);
+  }
+  CHECK(fs_pipe(p) == 0 && p[0] == 0 && fs_close(0) == 0 && fs_close(1) == 0);
+  for (int i = 0; i < NOFILE - 1; i++)   // leave one descriptor: too few
+    CHECK(fs_open("hello", O_RDONLY) == i);
+  CHECK(fs_pipe(q) == -1);
+  CHECK(nfiles_in_use() == NOFILE - 1 && host_allocs_live == 0);
+  CHECK(fs_open("hello", O_RDONLY) == NOFILE - 1);
+  for (int i = 0; i < NOFILE; i++)
+    CHECK(fs_close(i) == 0);
+  CHECK(nfiles_in_use() == 0);
+}
+
+static void t_fd_table(void *unused) {
+  (void)unused;
+  host_boot();
+  for (int i = 0; i < NOFILE; i++)
+    CHECK(fs_open("hello", O_RDONLY) == i);
+  CHECK(fs_open("hello", O_RDONLY) == -1);
+  CHECK(fs_open("new", O_CREATE | O_RDWR) == -1);
+  CHECK(fs_dup(0) == -1);
+  CHECK(nfiles_in_use() == NOFILE);   // the failed opens gave their slots back
+  CHECK(fs_close(5) == 0);
+  CHECK(fs_open("hello", O_RDONLY) == 5);   // lowest free descriptor
+  for (int i = 0; i < NOFILE; i++)
+    CHECK(fs_close(i) == 0);
+  CHECK(fs_close(0) == -1);
+  CHECK(nfiles_in_use() == 0);
+  expect_clean(0);
+}
+
+// Bad descriptors, bad pointers (null stands for an invalid user
+// address) and missing paths all give -1 and change nothing.
+static void t_bad_arguments(void *unused) {
+  (void)unused;
+  char buf[10];
+  struct xv6_stat st;
+  host_boot();
+  int bad_fds[] = {-1, NOFILE, 3, INT_MAX};
+  for (int i = 0; i < 4; i++) {
+    int fd = bad_fds[i];
+    CHECKF(fs_read(fd, buf, 1) == -1 && fs_write(fd, "x", 1) == -1 && fs_close(fd) == -1 &&
+           fs_fstat(fd, &st) == -1 && fs_lseek(fd, 0, SEEK_SET) == -1 && fs_dup(fd) == -1,
+           "fd %d", fd);
+  }
+  int fd = fs_open("hello", O_RDWR);
+  CHECK(fd == 0);
+  CHECK(fs_read(fd, 0, 5) == -1 && fs_write(fd, 0, 5) == -1 && fs_fstat(fd, 0) == -1);
+  CHECK(fs_read(fd, buf, -1) == -1 && fs_write(fd, buf, -1) == -1);
+  CHECK(fs_read(fd, buf, 0) == 0 && fs_write(fd, buf, 0) == 0);
+  CHECK(fs_close(fd) == 0);
+  CHECK(fs_open(0, O_RDONLY) == -1 && fs_open(0, O_CREATE | O_RDWR) == -1);
+  CHECK(fs_mkdir(0) == -1 && fs_mknod(0, 1, 1) == -1 && fs_chdir(0) == -1);
+  CHECK(fs_unlink(0) == -1 && fs_link(0, "x") == -1 && fs_link("hello", 0) == -1);
+  CHECK(fs_open("nope", O_RDONLY) == -1 && fs_unlink("nope") == -1);
+  CHECK(fs_unlink("") == -1 && fs_link("hello", "") == -1 && fs_mkdir("") == -1);
+  CHECK(stat_path("hello").nlink == 1);
+  CHECK(nfiles_in_use() == 0);
+  expect_clean(0);
+  int changed = first_changed_block();
+  CHECKF(changed < 0, "block %d changed", changed);
+}
+
+static void t_disk_full(void *unused) {
+  (void)unused;
+  static uchar data[5000];
+  char name[16];
+  pattern(data, sizeof(data), 11);
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+  uint root_size = stat_path("/").size;
+  make_file("late", "", 0);   // written to once the disk is full
+
+  int files = 0, fd = fs_open("fill0", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  for (;;) {
+    if (fs_write(fd, data, sizeof(data)) == (int)sizeof(data))
+      continue;
+    // This file is at its largest or the disk is full: try another.
+    CHECK(fs_close(fd) == 0);
+    snprintf(name, sizeof(name), "fill%d", ++files);
+    if ((fd = fs_open(name, O_CREATE | O_RDWR)) < 0)
+      break;
+    if (fs_write(fd, data, BSIZE) != BSIZE) {
+      CHECK(fs_close(fd) == 0);
+      break;
+    }
+  }
+  struct fsck_result full = expect_clean(0);
+  CHECKF(full.free_blocks == 0, "%d blocks still free", full.free_blocks);
+
+  // A write that gets no block at all must not grow the file either.
+  fd = fs_open("late", O_RDWR);
+  CHECK(fd >= 0 && fs_lseek(fd, 3000, SEEK_SET) == 3000);
+  CHECK(fs_write(fd, data, 10) == -1);
+  CHECK(fs_close(fd) == 0 && stat_path("late").size == 0);
+
+  // Creating a directory needs a block: it must fail without leaking
+  // the inode it allocated.
+  CHECK(fs_mkdir("nospace") == -1);
+  struct fsck_result after_mkdir = expect_clean(0);
+  CHECK(after_mkdir.used_inodes == full.used_inodes && after_mkdir.free_blocks == 0);
+
+  for (int i = 0; i <= files; i++) {
+    snprintf(name, sizeof(name), "fill%d", i);
+    fs_unlink(name);   // the last one may not exist
+  }
+  CHECK(fs_unlink("late") == 0);
+  int grown = (stat_path("/").size - root_size) / BSIZE;   // directories never shrink
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.free_blocks == before.free_blocks - grown);
+  CHECK(after.used_inodes == before.used_inodes);
+  make_file("works", data, sizeof(data));
+  expect_contents("works", data, sizeof(data));
+}
+
+static void t_out_of_inodes(void *unused) {
+  (void)unused;
+  char name[16];
+  host_boot();
+  struct fsck_result before = expect_clean(0);
+  int expected = (int)disk_sb().ninodes - 1 - before.used_inodes;   // inode 0 is never used
+  int made = 0;
+  for (;;) {
+    snprintf(name, sizeof(name), "i%d", made);
+    int fd = fs_open(name, O_CREATE | O_RDWR);
+    if (fd < 0)
+      break;
+    CHECK(fs_close(fd) == 0);
+    made++;
+  }
+  CHECKF(made == expected, "made %d files, expected %d", made, expected);
+  CHECK(fs_mkdir("noinode") == -1 && fs_mknod("noinode", 1, 1) == -1);
+  CHECK(fs_open("noinode", O_RDONLY) == -1);
+  expect_clean(0);
+  for (int i = 0; i < made; i++) {
+    snprintf(name, sizeof(name), "i%d", i);
+    CHECK(fs_unlink(name) == 0);
+  }
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.used_inodes == before.used_inodes);
+  make_file("again", "x", 1);
+}
+
+// ---- crashes ---------------------------------------------------------------------
+
+// The operations interrupted by the crash tests: directories made and
+// removed, a multi-transaction write reaching the indirect block, links,
+// an open file losing its last name, a hole.
+static void scenario(void) {
+  static uchar data[8000];
+  pattern(data, sizeof(data), 9);
+  CHECK(fs_mkdir("cd") == 0);
+  CHECK(fs_mkdir("cd/sub") == 0);
+  int fd = fs_open("cd/file", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  CHECK(fs_write(fd, data, sizeof(data)) == (int)sizeof(data));
+  CHECK(fs_close(fd) == 0);
+  CHECK(fs_link("cd/file", "lnk") == 0);
+  CHECK(fs_unlink("cd/sub") == 0);
+  CHECK(fs_unlink("cd/file") == 0);
+  CHECK(fs_unlink("cd") == 0);
+  fd = fs_open("lnk", O_RDWR);
+  CHECK(fd >= 0);
+  CHECK(fs_unlink("lnk") == 0);
+  CHECK(fs_write(fd, data, 100) == 100);
+  CHECK(fs_close(fd) == 0);   // frees the file
+  CHECK(fs_unlink("hello") == 0);
+  fd = fs_open("sparse", O_CREATE | O_WRONLY);
+  CHECK(fd >= 0 && fs_write(fd, data, 10) == 10);
+  CHECK(fs_lseek(fd, 9000, SEEK_SET) == 9000 && fs_write(fd, data, 10) == 10);
+  CHECK(fs_close(fd) == 0);
+}
+
+// What a crash-free run of the scenario did: which write committed each
+// transaction, and a digest of the disk (outside the log) after each.
+#define MAX_TX 512
+struct crash_log {
+  long total_writes;
+  int ntx;
+  long commit_write[MAX_TX];       // number of the write that committed transaction i
+  uint64_t state[MAX_TX + 1];      // digest after i transactions
+};
+static struct crash_log *crash_log;   // shared memory
+
+// FNV-1a over every block except the log area.
+static uint64_t home_digest(void) {
+  struct superblock sb = disk_sb();
+  uint64_t h = 14695981039346656037ull;
+  for (uint b = 0; b < FSSIZE; b++) {
+    if (b >= sb.logstart && b < sb.logstart + sb.nlog)
+      continue;
+    const uchar *p = disk_block(b);
+    for (int i = 0; i < BSIZE; i++) {
+      h ^= p[i];
+      h *= 1099511628211ull;
+    }
+  }
+  return h;
+}
+
+// Write hook of the reference run: a log header with n > 0 is a commit
+// record; the header going back to n == 0 ends the installation. Every
+// change outside the log area must belong to an installation (that is
+// what write-ahead logging means), so the digests taken here are the only
+// states a recovered disk may be in.
+static void note_commits(uint blockno, const uchar *data) {
+  if (blockno != disk_sb().logstart)
+    return;
+  uint n;
+  memcpy(&n, data, sizeof(n));
+  if (n > 0) {
+    CHECK(crash_log->ntx < MAX_TX);
+    crash_log->commit_write[crash_log->ntx++] = host_writes;
+  } else {
+    crash_log->state[crash_log->ntx] = home_digest();
+  }
+}
+
+static void reference_run(void *unused) {
+  (void)unused;
+  host_boot();
+  crash_log->state[0] = home_digest();
+  host_writes = 0;
+  host_write_hook = note_commits;
+  scenario();
+  host_write_hook = 0;
+  crash_log->total_writes = host_writes;
+  expect_clean(0);
+}
+
+// Run the scenario on the base image, losing power after k writes.
+static void crash_run(void *arg) {
+  host_boot();
+  host_writes = 0;
+  host_crash_at = *(long *)arg;
+  scenario();
+}
+
+// Boot, losing power after r writes (during log recovery).
+static void crash_boot(void *arg) {
+  host_writes = 0;
+  host_crash_at = *(long *)arg;
+  host_boot();
+}
+
+// Boot after a crash that came after k writes of the scenario: recovery
+// must leave the disk exactly as the reference run had it after the last
+// transaction committed by then, consistent, and usable.
+static void recover_check(void *arg) {
+  long k = *(long *)arg;
+  int durable = 0;
+  while (durable < crash_log->ntx && crash_log->commit_write[durable] <= k)
+    durable++;
+  host_boot();
+  uint64_t h = home_digest();
+  if (h != crash_log->state[durable]) {
+    for (int i = 0; i <= crash_log->ntx; i++)
+      CHECKF(h != crash_log->state[i], "disk is as after %d transactions, want %d", i,
+             durable);
+    host_fail("disk matches no state between transactions (want the one after %d)", durable);
+  }
+  expect_clean(1);   // a crash while "lnk" was open-but-unlinked leaks it
+  static uchar data[3000];
+  pattern(data, sizeof(data), 12);
+  make_file("post-crash", data, sizeof(data));
+  expect_contents("post-crash", data, sizeof(data));
+  CHECK(fs_unlink("post-crash") == 0);
+  expect_clean(1);
+}
+
+static void setup_crash_log(void) {
+  crash_log = mmap(0, sizeof(*crash_log), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                   -1, 0);
+  CHECK(crash_log != MAP_FAILED);
+  memset(crash_log, 0, sizeof(*crash_log));
+  memcpy(host_disk, base_image, IMG_BYTES);
+  if (in_child(reference_run, 0) != 0)
+    rethrow("crash-free run");
+  CHECK(crash_log->ntx > 10 && crash_log->total_writes > crash_log->ntx);
+  for (int i = 0; i <= crash_log->ntx; i++)
+    CHECKF(crash_log->state[i] != 0, "transaction %d was never installed", i);
+}
+
+// Fresh image, scenario cut off after k writes.
+static void crash_at(long k) {
+  memcpy(host_disk, base_image, IMG_BYTES);
+  int r = in_child(crash_run, &k);
+  int want = k < crash_log->total_writes ? HOST_CRASH_EXIT : 0;
+  if (r == -1)
+    rethrow("scenario with a crash after %ld writes", k);
+  CHECKF(r == want, "scenario with a crash after %ld writes %s", k,
+         r == 0 ? "did not write as much as before" : "wrote more than before");
+}
+
+static void t_crash_every_write(void *unused) {
+  (void)unused;
+  setup_crash_log();
+  for (long k = 0; k <= crash_log->total_writes; k++) {
+    crash_at(k);
+    if (in_child(recover_check, &k) != 0)
+      rethrow("crash after %ld of %ld writes", k, crash_log->total_writes);
+  }
+  if (getenv("FS_TEST_VERBOSE"))
+    fprintf(stderr, "crash-every-write: %d transactions, %ld crash points\n", crash_log->ntx,
+            crash_log->total_writes + 1);
+}
+
+// For every crash that leaves a committed transaction in the log, crash
+// recovery itself after each of its writes, then recover again.
+static void t_crash_during_recovery(void *unused) {
+  (void)unused;
+  static uchar crashed[IMG_BYTES];
+  setup_crash_log();
+  int tested = 0, recoveries = 0;
+  for (long k = 0; k < crash_log->total_writes; k++) {
+    crash_at(k);
+    long n = log_header_count();
+    if (n == 0)
+      continue;
+    tested++;
+    memcpy(crashed, host_disk, IMG_BYTES);
+    for (long r = 0; r <= n; r++) {   // recovery writes n blocks, then the header
+      memcpy(host_disk, crashed, IMG_BYTES);
+      recoveries++;
+      int status = in_child(crash_boot, &r);
+      if (status == -1)
+        rethrow("crash after %ld writes, recovery cut after %ld", k, r);
+      CHECKF(status == HOST_CRASH_EXIT, "crash after %ld writes: recovery made fewer than %ld writes",
+             k, r + 1);
+      if (in_child(recover_check, &k) != 0)
+        rethrow("crash after %ld writes, recovery cut after %ld of %ld, then recovered", k, r,
+                n + 1);
+    }
+  }
+  CHECK(tested > 0);
+  if (getenv("FS_TEST_VERBOSE"))
+    fprintf(stderr, "crash-during-recovery: %d crashes with a committed log, %d cut recoveries\n",
+            tested, recoveries);
+}
+
+// ---- main -------------------------------------------------------------------------
+
+int main(void) {
+  why = mmap(0, WHY_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  host_disk = mmap(0, IMG_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  base_image = malloc(IMG_BYTES);
+  if (why == MAP_FAILED || host_disk == MAP_FAILED || base_image == 0) {
+    printf("FAIL fs: setup: out of memory\n");
+    return 1;
+  }
+  memset(why, 0, WHY_SIZE);
+  if (make_image() != 0) {
+    printf("FAIL fs: mkfs: %s\n", why);
+    return 1;
+  }
+
+  run_case("mkfs-image", t_mkfs_image);
+  run_case("read-mkfs-files", t_read_mkfs_files);
+  run_case("write-read", t_write_read);
+  run_case("lseek", t_lseek);
+  run_case("holes", t_holes);
+  run_case("max-file-size", t_max_file_size);
+  run_case("dup", t_dup);
+  run_case("directories", t_directories);
+  run_case("directory-growth", t_directory_growth);
+  run_case("links", t_links);
+  run_case("devices", t_devices);
+  run_case("long-names", t_long_names);
+  run_case("unlink-open-file", t_unlink_open_file);
+  run_case("persistence", t_persistence);
+  run_case("pipes", t_pipes);
+  run_case("fd-table", t_fd_table);
+  run_case("bad-arguments", t_bad_arguments);
+  run_case("disk-full", t_disk_full);
+  run_case("out-of-inodes", t_out_of_inodes);
+  run_case("crash-every-write", t_crash_every_write);
+  run_case("crash-during-recovery", t_crash_during_recovery);
+
+  free(base_image);
+  return failures ? 1 : 0;
+}
