@@ -23,6 +23,7 @@ struct memstat {
   int pagesets;        // shared page sets alive
   int open_files;      // entries in the file table
   int procs;           // process slots in use
+  uint disk_writes;    // blocks written to disk since boot (log included)
 };
 
 // faultstat(): what the fault-injection boot flag has done so far.

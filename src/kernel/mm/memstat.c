@@ -12,6 +12,7 @@
 #include "mm/pageset.h"
 #include "mm/faultinject.h"
 #include "fs/file.h"
+#include "dev/ide.h"
 #include "lib/klib.h"
 
 // memstat(struct memstat *): exact counts of what the kernel holds now.
@@ -34,6 +35,7 @@ int sys_memstat(void) {
   st.pagesets = pageset_count();
   st.open_files = nfiles_in_use();
   st.procs = nprocs_in_use();
+  st.disk_writes = ide_writes;
   memmove(out, &st, sizeof(st));
   return 0;
 }
