@@ -1,15 +1,19 @@
 // File-backed mappings.
 //
-// A MAP_SHARED mapping of a file (with a page-aligned offset) uses the
-// file's page cache: a page set hanging off the in-memory inode, shared
-// by every shared mapping of that file in every process, so they all see
+// A MAP_SHARED mapping of a file (page-aligned offset) uses the file's
+// page cache: a page set hanging off the in-memory inode, attached to
+// every shared mapping of that file in every process, so they all see
 // each other's stores at once. The cache lives while some mapping uses
 // it. read() and write() do not go through it: data reaches the file on
 // msync(), munmap() or exit, and a mapping created later sees what the
 // file holds then (or the live cache, if other mappings still exist).
 //
-// Private mappings and the course's call form get pages of their own,
-// filled from the file at fault time.
+// A mapping made with the course's call form (flags == 0) is shared too,
+// but its offset need not be page-aligned, so it gets a page set of its
+// own, shared with its copies in forked children.
+//
+// Private mappings get pages of their own, read from the file at fault
+// time; their stores never reach the file.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -32,25 +36,33 @@
 // Pages a file can have at most (the largest file the disk format allows).
 #define FILE_MAX_PAGES ((MAXFILE * BSIZE + PGSIZE - 1) / PGSIZE)
 
-static int uses_cache(struct region *r) {
-  return (r->flags & MAP_SHARED) && !r->course && r->offset % PGSIZE == 0;
+// Does r use the file's shared page cache?
+static int uses_file_cache(struct region *r) {
+  return (r->flags & MAP_SHARED) && !r->course;
 }
 
 int filemap_attach(struct region *r) {
-  if (!uses_cache(r))
+  if (!(r->flags & MAP_SHARED))
     return 0;
+  if (r->course) {
+    if ((r->pages = pageset_create((r->end - r->start) / PGSIZE)) == 0)
+      return -1;
+    r->pgoff = 0;
+    pageset_attach(r->pages, r);
+    return 0;
+  }
   struct inode *ip = r->file->ip;
   ilock(ip);
-  if (ip->mapcache) {
-    pageset_hold(ip->mapcache);
-  } else if ((ip->mapcache = pageset_create(FILE_MAX_PAGES)) != 0) {
+  if (ip->mapcache == 0) {
+    if ((ip->mapcache = pageset_create(FILE_MAX_PAGES)) == 0) {
+      iunlock(ip);
+      return -1;
+    }
     ip->mapcache->backref = &ip->mapcache;
-  } else {
-    iunlock(ip);
-    return -1;
   }
   r->pages = ip->mapcache;
   r->pgoff = r->offset / PGSIZE;
+  pageset_attach(r->pages, r);
   iunlock(ip);
   return 0;
 }
@@ -58,13 +70,15 @@ int filemap_attach(struct region *r) {
 void filemap_detach(struct region *r) {
   if (r->pages == 0)
     return;
-  // The inode's lock orders this against filemap_attach() finding the
-  // cache while its last user drops it.
-  struct inode *ip = r->file->ip;
-  ilock(ip);
-  pageset_put(r->pages);
+  // For the file cache, the inode's lock orders the last detach against
+  // filemap_attach() finding the cache at the same moment.
+  struct inode *ip = uses_file_cache(r) ? r->file->ip : 0;
+  if (ip)
+    ilock(ip);
+  pageset_detach(r->pages, r);
   r->pages = 0;
-  iunlock(ip);
+  if (ip)
+    iunlock(ip);
 }
 
 // Fill page with the file's bytes at `off` (zeros past the end).
@@ -89,37 +103,36 @@ char *filemap_page(struct region *r, uint va) {
   uint rel = PGROUNDDOWN(va) - r->start;
   uint off = r->offset + rel;
   struct inode *ip = r->file->ip;
+  // The course's form lets a mapping run past the end of the file (its
+  // msync grows the file); Linux mappings fault there.
+  int past_end_ok = r->course;
 
-  if (r->pages) {
-    uint idx = r->pgoff + rel / PGSIZE;
-    char *page = pageset_lookup(r->pages, idx);
-    if (page == 0) {
-      char *fresh = kalloc();
-      if (fresh == 0)
-        return 0;
-      if (fill_from_file(ip, fresh, off, 0) < 0) {
-        kfree(fresh);
-        return 0;
-      }
-      page = pageset_install(r->pages, idx, fresh);
-      if (page != fresh)
-        kfree(fresh);     // lost a race (or no memory): use the winner
-      if (page == 0)
-        return 0;
+  if (r->pages == 0) {               // private: a copy of our own
+    char *page = kalloc();
+    if (page && fill_from_file(ip, page, off, past_end_ok) < 0) {
+      kfree(page);
+      page = 0;
     }
-    kref_get(page);       // the mapping's reference; the cache keeps its own
     return page;
   }
 
-  char *page = kalloc();
-  if (page == 0)
-    return 0;
-  // The course's form lets a mapping run past the end of the file (its
-  // msync grows the file); Linux mappings fault there.
-  if (fill_from_file(ip, page, off, r->course) < 0) {
-    kfree(page);
-    return 0;
+  uint idx = r->pgoff + rel / PGSIZE;
+  char *page = pageset_lookup(r->pages, idx);
+  if (page == 0) {
+    char *fresh = kalloc();
+    if (fresh == 0)
+      return 0;
+    if (fill_from_file(ip, fresh, off, past_end_ok) < 0) {
+      kfree(fresh);
+      return 0;
+    }
+    page = pageset_install(r->pages, idx, fresh);
+    if (page != fresh)
+      kfree(fresh);                  // lost a race (or no memory): use the winner
+    if (page == 0)
+      return 0;
   }
+  kref_get(page);                    // the mapping's reference; the set keeps its own
   return page;
 }
 
@@ -137,8 +150,7 @@ static int write_file(struct inode *ip, char *src, uint off, uint n) {
     uint size = ip->size;
     iunlock(ip);
     uint chunk = off + n <= size ? OVERWRITE_BYTES : GROW_BYTES;
-    // Keep each transaction to whole blocks where possible.
-    chunk -= off % BSIZE;
+    chunk -= off % BSIZE;            // keep transactions to whole blocks
     if (chunk > n)
       chunk = n;
     begin_op();
@@ -155,47 +167,43 @@ static int write_file(struct inode *ip, char *src, uint off, uint n) {
   return 0;
 }
 
+// Write back the shared pages of [start, end) that any mapping has
+// dirtied (the CPU's dirty bits in every attached region's page table),
+// never extending the file. A page is 8 blocks and a log transaction
+// holds at most MAXOPBLOCKS - 1 data blocks, so each dirty page is one
+// transaction: the fewest the log allows. Only this region's dirty bits
+// are cleared; other processes' mappings keep theirs (their munmap or
+// exit writes again), which can cost extra writes but never loses data.
 int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end) {
+  if (r->pages == 0)
+    return 0;
+  if (!r->file->writable)
+    return -1;                      // (the course's form may map read-only files)
   struct inode *ip = r->file->ip;
   ilock(ip);
   uint size = ip->size;
   iunlock(ip);
 
-  uint va = start;
-  pte_t *pte;
-  while ((pte = next_present_pte(pgdir, &va, end)) != 0) {
-    if (!(*pte & PTE_D)) {
-      va += PGSIZE;
+  uint first = r->pgoff + (start - r->start) / PGSIZE;
+  uint count = (end - start) / PGSIZE;
+  if (first >= r->pages->npages)
+    return 0;
+  if (count > r->pages->npages - first)
+    count = r->pages->npages - first;
+  for (uint i = 0; i < count; i++) {
+    uint idx = first + i;
+    char *page = pageset_lookup(r->pages, idx);
+    if (page == 0 || !pageset_dirty(r->pages, idx, page))
       continue;
-    }
-    // A run of adjacent dirty pages. Each page is written from its own
-    // kernel address; the run shares transactions where the log allows.
-    uint run_start = va;
-    uint run_end = va;
-    pte_t *p2;
-    while (run_end < end && (p2 = walkpgdir(pgdir, (void *)run_end, 0)) != 0 &&
-           (*p2 & (PTE_P | PTE_D)) == (PTE_P | PTE_D))
-      run_end += PGSIZE;
-
-    uint off = r->offset + (run_start - r->start);
-    uint n = run_end - run_start;
-    if (off >= size)
-      n = 0;
-    else if (n > size - off)
-      n = size - off;            // never extend the file
-    // The pages of a run are not adjacent in kernel memory, so each is
-    // written from its own address (one log transaction holds a page).
-    for (uint a = run_start; a < run_start + n; a += PGSIZE) {
-      pte_t *pp = walkpgdir(pgdir, (void *)a, 0);
-      uint len = run_start + n - a < PGSIZE ? run_start + n - a : PGSIZE;
-      if (write_file(ip, P2V(PTE_ADDR(*pp)), off + (a - run_start), len) < 0)
+    uint off = r->offset + (start - r->start) + i * PGSIZE;
+    if (off < size) {
+      uint n = size - off < PGSIZE ? size - off : PGSIZE;
+      if (write_file(ip, page, off, n) < 0)
         return -1;
     }
-    for (uint a = run_start; a < run_end; a += PGSIZE) {
-      pte_t *pp = walkpgdir(pgdir, (void *)a, 0);
-      *pp &= ~PTE_D;
-    }
-    va = run_end;
+    pte_t *pte = walkpgdir(pgdir, (void *)(start + i * PGSIZE), 0);
+    if (pte && (*pte & PTE_P) && PTE_ADDR(*pte) == V2P(page))
+      *pte &= ~PTE_D;
   }
   return 0;
 }
@@ -203,6 +211,8 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end) {
 int filemap_write_range(struct region *r, uint start, uint end) {
   if (end <= start)
     return 0;
+  if (!r->file->writable)
+    return -1;
   // Fault the range in first: the write below must not fault while it
   // holds the inode lock.
   if (user_range_ok(start, end - start, 0) < 0)

@@ -292,21 +292,23 @@ static void region_free(struct region *r) {
   if (r->kind == RK_FILE)
     filemap_detach(r);
   else if (r->pages)
-    pageset_put(r->pages);
+    pageset_detach(r->pages, r);
   if (r->file)
     fileclose(r->file);
   kmfree(r);
   count_regions(-1);
 }
 
-// A copy of r (same backing, own references) covering [start, end).
-static void region_clone_into(struct region *dst, struct region *src) {
+// A copy of src (same backing, own references) living in pgdir; the
+// caller then adjusts its extent.
+static void region_clone_into(struct region *dst, struct region *src, pde_t *pgdir) {
   *dst = *src;
   memset(&dst->node, 0, sizeof(dst->node));
+  dst->pgdir = pgdir;
   if (dst->file)
     filedup(dst->file);
   if (dst->pages)
-    pageset_hold(dst->pages);
+    pageset_attach(dst->pages, dst);
 }
 
 // ---- mmap / munmap / mprotect / msync ---------------------------------------
@@ -343,6 +345,7 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
   r->course = course;
   r->kind = f ? RK_FILE : RK_ANON;
   r->offset = offset;
+  r->pgdir = p->pgdir;
   if (f) {
     r->file = filedup(f);
     if (filemap_attach(r) < 0) {
@@ -354,6 +357,7 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
       region_free(r);
       return -1;
     }
+    pageset_attach(r->pages, r);
     r->pgoff = 0;
   }
 
@@ -379,7 +383,7 @@ int mmap_unmap(struct proc *p, uint start, uint end) {
     struct region *tail = region_alloc();
     if (tail == 0)
       return -1;
-    region_clone_into(tail, r);
+    region_clone_into(tail, r, p->pgdir);
     drop_pages(r, p->pgdir, start, end);
     tree_set_end(p, r, start);
     uint skip = end - tail->start;
@@ -427,7 +431,7 @@ static void split_at(struct proc *p, uint at, struct region **spare) {
     return;
   struct region *tail = *spare;
   *spare = 0;
-  region_clone_into(tail, r);
+  region_clone_into(tail, r, p->pgdir);
   uint skip = at - tail->start;
   tail->start = at;
   tail->offset += skip;
@@ -508,7 +512,7 @@ int mmap_fork(struct proc *parent, struct proc *child) {
     struct region *c = region_alloc();
     if (c == 0)
       return -1;
-    region_clone_into(c, r);
+    region_clone_into(c, r, child->pgdir);
     tree_insert(child, c);
 
     // Share every present page: shared regions keep their permissions,

@@ -30,6 +30,8 @@ struct region {
   uint offset;             // file offset of `start`
   struct pageset *pages;   // shared pages (MAP_SHARED), or 0
   uint pgoff;              // index in `pages` of the page at `start`
+  struct region *ps_next;  // next region attached to `pages`
+  pde_t *pgdir;            // the page table this region lives in
 };
 
 // The kernel places mappings it chooses in [MMAP_BASE, KERNBASE); the

@@ -6,6 +6,9 @@
 #include "mm/kalloc.h"
 #include "mm/kmalloc.h"
 #include "mm/pageset.h"
+#include "mm/mmap.h"
+#include "mm/vm.h"
+#include "memlayout.h"
 #include "dev/console.h"
 #include "lib/klib.h"
 
@@ -37,21 +40,30 @@ struct pageset *pageset_create(uint npages) {
     return 0;
   }
   initlock(&ps->lock, "pageset");
-  ps->ref = 1;
+  ps->ref = 0;
   ps->npages = npages;
   ps->ndir = ndir;
   count_sets(1);
   return ps;
 }
 
-void pageset_hold(struct pageset *ps) {
+void pageset_attach(struct pageset *ps, struct region *r) {
   acquire(&ps->lock);
   ps->ref++;
+  r->ps_next = ps->mappers;
+  ps->mappers = r;
   release(&ps->lock);
 }
 
-void pageset_put(struct pageset *ps) {
+void pageset_detach(struct pageset *ps, struct region *r) {
   acquire(&ps->lock);
+  for (struct region **link = &ps->mappers; *link; link = &(*link)->ps_next) {
+    if (*link == r) {
+      *link = r->ps_next;
+      break;
+    }
+  }
+  r->ps_next = 0;
   int last = --ps->ref == 0;
   release(&ps->lock);
   if (!last)
@@ -70,6 +82,24 @@ void pageset_put(struct pageset *ps) {
   kmfree(ps->dir);
   kmfree(ps);
   count_sets(-1);
+}
+
+// A page is dirty if the CPU set the dirty bit in any attached region's
+// mapping of it. Each region's page table stays valid while the region
+// is attached (regions detach before their page table is freed).
+int pageset_dirty(struct pageset *ps, uint idx, char *page) {
+  int dirty = 0;
+  acquire(&ps->lock);
+  for (struct region *r = ps->mappers; r && !dirty; r = r->ps_next) {
+    if (idx < r->pgoff || idx - r->pgoff >= (r->end - r->start) / PGSIZE)
+      continue;
+    uint va = r->start + (idx - r->pgoff) * PGSIZE;
+    pte_t *pte = walkpgdir(r->pgdir, (void *)va, 0);
+    dirty = pte && (*pte & (PTE_P | PTE_D)) == (PTE_P | PTE_D) &&
+            PTE_ADDR(*pte) == V2P(page);
+  }
+  release(&ps->lock);
+  return dirty;
 }
 
 char *pageset_lookup(struct pageset *ps, uint idx) {

@@ -1,17 +1,21 @@
-// A page set: a sparse, reference-counted array of physical pages that
-// several mappings share. MAP_SHARED anonymous regions use one (so a
-// parent and child keep seeing each other's writes, even to pages first
-// touched after fork), and a file's shared mappings use the one hanging
-// off its inode (a small per-file page cache).
+// A page set: a sparse array of physical pages that several mappings
+// share, with the list of regions attached to it. MAP_SHARED anonymous
+// regions use one (so a parent and child keep seeing each other's writes,
+// even to pages first touched after fork), and a file's shared mappings
+// use the one hanging off its inode (a small per-file page cache). The
+// region list lets msync see dirty bits set through any of them.
 #ifndef KERNEL_MM_PAGESET_H
 #define KERNEL_MM_PAGESET_H
 
 #include "types.h"
 #include "lock/spinlock.h"
 
+struct region;
+
 struct pageset {
   struct spinlock lock;
-  int ref;           // holders: regions, plus the inode for a file cache
+  int ref;           // regions attached (the set dies with the last one)
+  struct region *mappers;  // those regions, linked through region.ps_next
   uint npages;       // capacity, in pages
   char ***dir;       // dir[i] is a page of 1024 page pointers, or 0
   uint ndir;
@@ -20,9 +24,13 @@ struct pageset {
 };
 
 void  pageset_init(void);
-struct pageset *pageset_create(uint npages);   // 0 if out of memory
-void  pageset_hold(struct pageset *ps);
-void  pageset_put(struct pageset *ps);        // frees everything at ref 0
+struct pageset *pageset_create(uint npages);   // no regions yet; 0 if out of memory
+// Attach region r (which maps pages of ps in r->pgdir), or detach it;
+// the last detach frees the set and its pages.
+void  pageset_attach(struct pageset *ps, struct region *r);
+void  pageset_detach(struct pageset *ps, struct region *r);
+// Has any attached region's page table marked page idx dirty?
+int   pageset_dirty(struct pageset *ps, uint idx, char *page);
 // The page at idx, or 0 if none is there yet.
 char *pageset_lookup(struct pageset *ps, uint idx);
 // Store page (which the set now owns) at idx unless one is there already.
