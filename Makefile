@@ -160,7 +160,7 @@ TEST_OBJ_DIR := $(UDIR)/t/$(subst /,_,$(abspath $(TESTDIR)))
 # -I$(TESTDIR): a folder's tests may share a header of their own.
 $(TEST_OBJ_DIR)/%.o: $(TESTDIR)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -I$(TESTDIR) -c $< -o $@
+	$(CC) $(UCFLAGS) -I$(TESTDIR) -MMD -MP -c $< -o $@
 $(TEST_OBJ_DIR)/_%: $(TEST_OBJ_DIR)/%.o $(ULIB)
 	$(LD) $(LDFLAGS) -N -e main -Ttext 0 --strip-debug -o $@ $< $(ULIB)
 endif

@@ -185,11 +185,19 @@ static int compare_traversal(struct rb_root *root, const struct ref *r) {
   return 0;
 }
 
-static int check_tree(struct rb_root *root, const char *after, uint step) {
-  int rc = rb_check(root, item_cmp);
+// rb_check with a tree's comparison; a violation is recorded with the
+// operation and step it followed.
+static int check_rb(struct rb_root *root,
+                    int (*cmp)(struct rb_node *, struct rb_node *),
+                    const char *after, uint step) {
+  int rc = rb_check(root, cmp);
   if (rc != 0)
     return fail("rb_check returned %d after %s (step %u)", rc, after, step);
   return 0;
+}
+
+static int check_tree(struct rb_root *root, const char *after, uint step) {
+  return check_rb(root, item_cmp, after, step);
 }
 
 // ---------------------------------------------------------------- tests: plain
@@ -401,6 +409,51 @@ static int t_checker(uint unused) {
   return 0;
 }
 
+// ---------------------------------------------------------------- augmented: subtree maximum
+
+// Both augmented trees below cache in every node the maximum, over the
+// node's subtree, of a value each node has (an interval's end; the free gap
+// below a region). A struct subtree_max says how to read a node's value and
+// where its cache is; the recompute work and the brute-force check of the
+// caches are then the same for both trees.
+struct subtree_max {
+  uint (*value)(struct rb_node *n);
+  uint *(*cache)(struct rb_node *n);
+};
+
+static uint recompute_calls;  // recompute callbacks since a test last reset it
+
+// What a recompute callback does: n's cache from its own value and its
+// children's caches.
+static void subtree_max_recompute(const struct subtree_max *sm,
+                                  struct rb_node *n) {
+  uint m = sm->value(n);
+  if (n->left != NULL && *sm->cache(n->left) > m)
+    m = *sm->cache(n->left);
+  if (n->right != NULL && *sm->cache(n->right) > m)
+    m = *sm->cache(n->right);
+  *sm->cache(n) = m;
+  recompute_calls++;
+}
+
+// Brute-force subtree maximum; returns 0 for an empty subtree and sets
+// *bad to the first node whose cache is wrong.
+static uint subtree_max_brute(const struct subtree_max *sm, struct rb_node *n,
+                              struct rb_node **bad) {
+  if (n == NULL)
+    return 0;
+  uint m = sm->value(n);
+  uint l = subtree_max_brute(sm, n->left, bad);
+  uint r = subtree_max_brute(sm, n->right, bad);
+  if (l > m)
+    m = l;
+  if (r > m)
+    m = r;
+  if (*sm->cache(n) != m && *bad == NULL)
+    *bad = n;
+  return m;
+}
+
 // ---------------------------------------------------------------- augmented: max end
 
 // Intervals [start, end) keyed by start (distinct starts, overlaps allowed),
@@ -414,17 +467,12 @@ struct ival {
 
 #define IVAL(n) rb_entry(n, struct ival, rb)
 
-static uint recompute_calls;
+static uint ival_end(struct rb_node *n) { return IVAL(n)->end; }
+static uint *ival_max_end(struct rb_node *n) { return &IVAL(n)->max_end; }
+static const struct subtree_max ival_max = {ival_end, ival_max_end};
 
 static void ival_recompute(struct rb_node *n) {
-  struct ival *v = IVAL(n);
-  uint m = v->end;
-  if (n->left != NULL && IVAL(n->left)->max_end > m)
-    m = IVAL(n->left)->max_end;
-  if (n->right != NULL && IVAL(n->right)->max_end > m)
-    m = IVAL(n->right)->max_end;
-  v->max_end = m;
-  recompute_calls++;
+  subtree_max_recompute(&ival_max, n);
 }
 
 static const struct rb_augment ival_aug = {ival_recompute};
@@ -432,22 +480,6 @@ static const struct rb_augment ival_aug = {ival_recompute};
 static int ival_cmp(struct rb_node *a, struct rb_node *b) {
   uint x = IVAL(a)->start, y = IVAL(b)->start;
   return x < y ? -1 : x > y;
-}
-
-// Brute-force subtree maximum; returns 0 for an empty subtree and sets
-// *bad to the first node whose cache is wrong.
-static uint ival_brute(struct rb_node *n, struct ival **bad) {
-  if (n == NULL)
-    return 0;
-  uint m = IVAL(n)->end;
-  uint l = ival_brute(n->left, bad), r = ival_brute(n->right, bad);
-  if (l > m)
-    m = l;
-  if (r > m)
-    m = r;
-  if (IVAL(n)->max_end != m && *bad == NULL)
-    *bad = IVAL(n);
-  return m;
 }
 
 static uint ceil_log2(uint x) {
@@ -465,14 +497,14 @@ static uint recompute_bound(uint count) {
 
 static int ival_verify(struct rb_root *root, const char *after, uint step,
                        uint count) {
-  int rc = rb_check(root, ival_cmp);
-  if (rc != 0)
-    return fail("rb_check returned %d after %s (step %u)", rc, after, step);
-  struct ival *bad = NULL;
-  ival_brute(root->node, &bad);
+  if (check_rb(root, ival_cmp, after, step))
+    return 1;
+  struct rb_node *bad = NULL;
+  subtree_max_brute(&ival_max, root->node, &bad);
   if (bad != NULL)
     return fail("stale max_end %u at [%u,%u) after %s (step %u)",
-                bad->max_end, bad->start, bad->end, after, step);
+                IVAL(bad)->max_end, IVAL(bad)->start, IVAL(bad)->end, after,
+                step);
   if (recompute_calls > recompute_bound(count))
     return fail("%u recompute calls after %s with %u nodes (bound %u)",
                 recompute_calls, after, count, recompute_bound(count));
@@ -581,15 +613,12 @@ struct region {
 
 #define REGION(n) rb_entry(n, struct region, rb)
 
+static uint region_gap(struct rb_node *n) { return REGION(n)->gap; }
+static uint *region_max_gap(struct rb_node *n) { return &REGION(n)->max_gap; }
+static const struct subtree_max region_max = {region_gap, region_max_gap};
+
 static void region_recompute(struct rb_node *n) {
-  struct region *r = REGION(n);
-  uint m = r->gap;
-  if (n->left != NULL && REGION(n->left)->max_gap > m)
-    m = REGION(n->left)->max_gap;
-  if (n->right != NULL && REGION(n->right)->max_gap > m)
-    m = REGION(n->right)->max_gap;
-  r->max_gap = m;
-  recompute_calls++;
+  subtree_max_recompute(&region_max, n);
 }
 
 static const struct rb_augment region_aug = {region_recompute};
@@ -692,6 +721,22 @@ static uint rref_pos(const struct rref *m, uint start) {
   return i;
 }
 
+// Add [start, end) in order; the caller has checked that it is free.
+static void rref_add(struct rref *m, uint start, uint end) {
+  uint pos = rref_pos(m, start);
+  memmove(&m->start[pos + 1], &m->start[pos], (m->n - pos) * sizeof(uint));
+  memmove(&m->end[pos + 1], &m->end[pos], (m->n - pos) * sizeof(uint));
+  m->start[pos] = start;
+  m->end[pos] = end;
+  m->n++;
+}
+
+static void rref_remove(struct rref *m, uint i) {
+  memmove(&m->start[i], &m->start[i + 1], (m->n - i - 1) * sizeof(uint));
+  memmove(&m->end[i], &m->end[i + 1], (m->n - i - 1) * sizeof(uint));
+  m->n--;
+}
+
 static int rref_free(const struct rref *m, uint a, uint b) {
   for (uint i = 0; i < m->n; i++)
     if (m->start[i] < b && a < m->end[i])
@@ -709,25 +754,10 @@ static uint rref_find_free(const struct rref *m, uint len) {
   return LIMIT - prev >= len ? prev : -1u;
 }
 
-static uint region_brute(struct rb_node *n, struct region **bad) {
-  if (n == NULL)
-    return 0;
-  uint m = REGION(n)->gap;
-  uint l = region_brute(n->left, bad), r = region_brute(n->right, bad);
-  if (l > m)
-    m = l;
-  if (r > m)
-    m = r;
-  if (REGION(n)->max_gap != m && *bad == NULL)
-    *bad = REGION(n);
-  return m;
-}
-
 static int region_verify(struct rb_root *root, const struct rref *m,
                          const char *after, uint step) {
-  int rc = rb_check(root, region_cmp);
-  if (rc != 0)
-    return fail("rb_check returned %d after %s (step %u)", rc, after, step);
+  if (check_rb(root, region_cmp, after, step))
+    return 1;
 
   uint i = 0, prev_end = 0;
   for (struct rb_node *n = rb_first(root); n; n = rb_next(n), i++) {
@@ -743,11 +773,12 @@ static int region_verify(struct rb_root *root, const struct rref *m,
   if (i != m->n)
     return fail("tree has %u regions, reference %u", i, m->n);
 
-  struct region *bad = NULL;
-  region_brute(root->node, &bad);
+  struct rb_node *bad = NULL;
+  subtree_max_brute(&region_max, root->node, &bad);
   if (bad != NULL)
-    return fail("stale max_gap %u at [%u,%u) after %s (step %u)", bad->max_gap,
-                bad->start, bad->end, after, step);
+    return fail("stale max_gap %u at [%u,%u) after %s (step %u)",
+                REGION(bad)->max_gap, REGION(bad)->start, REGION(bad)->end,
+                after, step);
 
   // Spot-check the two queries the kernel needs.
   for (int q = 0; q < 4; q++) {
@@ -782,15 +813,10 @@ static int t_aug_gap(uint seed) {
       uint a = region_find_free(&root, len);
       if (a == -1u)
         continue;
-      uint pos = rref_pos(m, a);
       if (!rref_free(m, a, a + len))
         return fail("find_free(%u) returned busy address %#x", len, a);
       region_insert(&root, a, a + len);
-      memmove(&m->start[pos + 1], &m->start[pos], (m->n - pos) * sizeof(uint));
-      memmove(&m->end[pos + 1], &m->end[pos], (m->n - pos) * sizeof(uint));
-      m->start[pos] = a;
-      m->end[pos] = a + len;
-      m->n++;
+      rref_add(m, a, a + len);
       allocs++;
       what = "alloc";
     } else if (roll < 10 && m->n < 4000) {
@@ -800,12 +826,7 @@ static int t_aug_gap(uint seed) {
       if (!rref_free(m, a, a + len))
         continue;
       region_insert(&root, a, a + len);
-      uint pos = rref_pos(m, a);
-      memmove(&m->start[pos + 1], &m->start[pos], (m->n - pos) * sizeof(uint));
-      memmove(&m->end[pos + 1], &m->end[pos], (m->n - pos) * sizeof(uint));
-      m->start[pos] = a;
-      m->end[pos] = a + len;
-      m->n++;
+      rref_add(m, a, a + len);
       fixed++;
       what = "fixed insert";
     } else if (roll < 17) {
@@ -819,9 +840,7 @@ static int t_aug_gap(uint seed) {
         return fail("lookup(%#x) did not find [%#x,%#x)", addr, m->start[i],
                     m->end[i]);
       region_erase(&root, r);
-      memmove(&m->start[i], &m->start[i + 1], (m->n - i - 1) * sizeof(uint));
-      memmove(&m->end[i], &m->end[i + 1], (m->n - i - 1) * sizeof(uint));
-      m->n--;
+      rref_remove(m, i);
       erases++;
       what = "erase";
     } else if (roll < 19) {

@@ -3,6 +3,7 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 
 int
 main(int argc, char *argv[])
@@ -24,10 +25,6 @@ main(int argc, char *argv[])
   }
   if(!bad)
     printf(1, "XV6_TEST_OUTPUT 500 rounds of kmalloc(2000)/kmfree ok\n");
-  int after = freepages();
-  if(after == before)
-    printf(1, "XV6_TEST_OUTPUT free pages unchanged\n");
-  else
-    printf(1, "XV6_TEST_OUTPUT free pages %d before, %d after\n", before, after);
+  say_free_pages(before, 1);
   exit();
 }

@@ -5,6 +5,7 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 
 #define NCHILD 4
 #define NLIVE 64
@@ -59,9 +60,6 @@ main(int argc, char *argv[])
   for(int c = 0; c < NCHILD + 1; c++)
     wait();
   printf(1, "XV6_TEST_OUTPUT %d of %d concurrent processes ok\n", good, NCHILD);
-  if(freepages() == before)
-    printf(1, "XV6_TEST_OUTPUT free pages unchanged\n");
-  else
-    printf(1, "XV6_TEST_OUTPUT free pages changed\n");
+  say_free_pages(before, 0);
   exit();
 }

@@ -5,6 +5,7 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 
 #define NCHILD 17
 
@@ -39,9 +40,6 @@ main(int argc, char *argv[])
   close(counts[0]);
   for(int c = 0; c < NCHILD; c++)
     wait();
-  if(freepages() == before)
-    printf(1, "XV6_TEST_OUTPUT free pages unchanged\n");
-  else
-    printf(1, "XV6_TEST_OUTPUT free pages changed\n");
+  say_free_pages(before, 0);
   exit();
 }

@@ -4,6 +4,7 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 
 static uint edges[] = {
   1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 255, 256, 257,
@@ -59,10 +60,6 @@ main(int argc, char *argv[])
   if(!bad)
     printf(1, "XV6_TEST_OUTPUT sizes 1..4096 with 64 live ok\n");
 
-  int after = freepages();
-  if(after == before)
-    printf(1, "XV6_TEST_OUTPUT free pages unchanged\n");
-  else
-    printf(1, "XV6_TEST_OUTPUT free pages %d before, %d after\n", before, after);
+  say_free_pages(before, 1);
   exit();
 }

@@ -3,12 +3,7 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
-
-static void
-check(char *what, int ok)
-{
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "WRONG");
-}
+#include "kmtest_util.h"
 
 int
 main(int argc, char *argv[])

@@ -5,6 +5,7 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 
 int
 main(int argc, char *argv[])
@@ -20,9 +21,6 @@ main(int argc, char *argv[])
   }
   printf(1, "XV6_TEST_OUTPUT kmtest with no rounds: %d\n", kmtest(5, 0));
   printf(1, "XV6_TEST_OUTPUT kmtest with bad rounds: %d\n", kmtest(5, -1));
-  if(freepages() == before)
-    printf(1, "XV6_TEST_OUTPUT free pages unchanged\n");
-  else
-    printf(1, "XV6_TEST_OUTPUT free pages changed\n");
+  say_free_pages(before, 0);
   exit();
 }

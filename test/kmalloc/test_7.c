@@ -5,16 +5,11 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 
 #define NKMUSER 1024
 
 static void *blk[NKMUSER + 1];
-
-static void
-check(char *what, int ok)
-{
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "WRONG");
-}
 
 int
 main(int argc, char *argv[])

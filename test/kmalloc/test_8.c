@@ -5,6 +5,7 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 #include "kmstat.h"
 
 static uint seed = 1;
@@ -72,10 +73,7 @@ main(int argc, char *argv[])
   printf(1, "XV6_TEST_OUTPUT 300 random sizes freed in random order: %s\n",
          ok ? "ok" : "WRONG");
 
-  if(freepages() == before)
-    printf(1, "XV6_TEST_OUTPUT free pages unchanged\n");
-  else
-    printf(1, "XV6_TEST_OUTPUT free pages changed\n");
+  say_free_pages(before, 0);
   if(livecount() == live0)
     printf(1, "XV6_TEST_OUTPUT live blocks unchanged\n");
   else

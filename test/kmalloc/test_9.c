@@ -5,13 +5,8 @@
 #include "types.h"
 #include "stat.h"
 #include "user.h"
+#include "kmtest_util.h"
 #include "kmstat.h"
-
-static void
-check(char *what, int ok)
-{
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "WRONG");
-}
 
 int
 main(int argc, char *argv[])

@@ -5,27 +5,9 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
-#define MMAP_BASE 0x40000000u
-#define KERNBASE 0x80000000u
-#define ROUND(n) (((uint)(n) + PGSIZE - 1) & ~(PGSIZE - 1))
 #define N 10
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-// The pmap entry starting at a, or 0.
-struct pmap_entry *entry_at(uint a) {
-  int n = pmap(0, ents, 146);
-  for (int i = 0; i < n && i < 146; i++)
-    if (ents[i].start == a)
-      return &ents[i];
-  return 0;
-}
 
 int
 main(int argc, char *argv[])
@@ -43,30 +25,30 @@ main(int argc, char *argv[])
       continue;
     }
     a[i] = (uint)p;
-    if (a[i] % PGSIZE || a[i] < MMAP_BASE || a[i] + ROUND(sizes[i]) > KERNBASE ||
-        a[i] + ROUND(sizes[i]) < a[i]) {
+    if (a[i] % PGSIZE || a[i] < MMAP_BASE || a[i] + PGROUNDUP(sizes[i]) > KERNBASE ||
+        a[i] + PGROUNDUP(sizes[i]) < a[i]) {
       printf(1, "mapping %d at 0x%x\n", i, a[i]);
       aligned = 0;
     }
   }
   for (int i = 0; i < N; i++)
     for (int j = i + 1; j < N; j++)
-      if (a[i] && a[j] && a[i] < a[j] + ROUND(sizes[j]) && a[j] < a[i] + ROUND(sizes[i])) {
+      if (a[i] && a[j] && overlaps(a[i], PGROUNDUP(sizes[i]), a[j], PGROUNDUP(sizes[j]))) {
         printf(1, "mappings %d (0x%x) and %d (0x%x) overlap\n", i, a[i], j, a[j]);
         distinct = 0;
       }
   for (int i = 0; i < N; i++) {
     struct pmap_entry *e = a[i] ? entry_at(a[i]) : 0;
-    if (e == 0 || e->end - e->start != ROUND(sizes[i])) {
+    if (e == 0 || e->end - e->start != PGROUNDUP(sizes[i])) {
       printf(1, "mapping %d: pmap entry wrong\n", i);
       rounded = 0;
       continue;
     }
     // The last byte of the rounded length is usable.
     char *p = (char *)a[i];
-    p[ROUND(sizes[i]) - 1] = 'z';
+    p[PGROUNDUP(sizes[i]) - 1] = 'z';
     p[0] = 'a';
-    if (p[ROUND(sizes[i]) - 1] != 'z' || p[0] != 'a')
+    if (p[PGROUNDUP(sizes[i]) - 1] != 'z' || p[0] != 'a')
       rounded = 0;
   }
   report("ten anonymous mappings succeed", got);
@@ -78,7 +60,7 @@ main(int argc, char *argv[])
   char *c = mmap(0, 5000, 0, 0, -1, 0);
   int course_ok = c != MAP_FAILED && (uint)c % PGSIZE == 0 && (uint)c >= MMAP_BASE;
   for (int i = 0; course_ok && i < N; i++)
-    if ((uint)c < a[i] + ROUND(sizes[i]) && a[i] < (uint)c + 2 * PGSIZE)
+    if (overlaps((uint)c, 2 * PGSIZE, a[i], PGROUNDUP(sizes[i])))
       course_ok = 0;
   if (course_ok) {
     struct pmap_entry *e = entry_at((uint)c);

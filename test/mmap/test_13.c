@@ -6,41 +6,10 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
 #define FIX (MAP_FIXED | MAP_ANONYMOUS)
 #define BASE 0x50000000u
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-int child_dies(int do_write, volatile char *a) {
-  int fds[2];
-  if (pipe(fds) < 0)
-    return 0;
-  int pid = fork();
-  if (pid < 0)
-    return 0;
-  if (pid == 0) {
-    close(fds[0]);
-    if (do_write)
-      *a = 'x';
-    else
-      (void)*a;
-    write(fds[1], "s", 1);
-    exit();
-  }
-  close(fds[1]);
-  int w = wait();
-  char c;
-  int n = read(fds[0], &c, 1);
-  close(fds[0]);
-  return w == pid && n == 0;
-}
 
 char *pg(int n) { return (char *)(BASE + n * PGSIZE); }
 

@@ -5,17 +5,9 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
-#define KERNBASE 0x80000000u
-#define RW (PROT_READ | PROT_WRITE)
 #define FIX (MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS)
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 int
 main(int argc, char *argv[])

@@ -5,25 +5,9 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define NPAGES 256
-#define RW (PROT_READ | PROT_WRITE)
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-// Resident pages of the region starting at 0x50000000, or -1.
-int resident(void) {
-  int n = pmap(0, ents, 146);
-  for (int i = 0; i < n && i < 146; i++)
-    if (ents[i].start == 0x50000000)
-      return ents[i].resident;
-  return -1;
-}
 
 int
 main(int argc, char *argv[])
@@ -45,7 +29,7 @@ main(int argc, char *argv[])
   if (f1 != f0)
     printf(1, "freepages %d before mmap, %d after\n", f0, f1);
   report("mmap allocated no pages", f1 == f0);
-  report("pmap: 0 pages resident", resident() == 0);
+  report("pmap: 0 pages resident", resident(0x50000000) == 0);
 
   // Touch 10 pages: 5 by writing, 5 by reading.
   for (int i = 0; i < 5; i++)
@@ -53,13 +37,13 @@ main(int argc, char *argv[])
   for (int i = 0; i < 5; i++)
     (void)*(volatile char *)(p + (i * 50 + 7) * PGSIZE);
   int f2 = freepages();
-  report("pmap: exactly 10 pages resident after touching 10", resident() == 10);
+  report("pmap: exactly 10 pages resident after touching 10", resident(0x50000000) == 10);
   report("freepages fell by exactly 10", f1 - f2 == 10);
 
   // Touching the same pages again costs nothing.
   for (int i = 0; i < 5; i++)
     p[i * 50 * PGSIZE + 4] = 'v';
-  report("touching them again costs nothing", resident() == 10 && freepages() == f2);
+  report("touching them again costs nothing", resident(0x50000000) == 10 && freepages() == f2);
 
   // pmap of the caller by pid, and of pids that do not exist.
   struct pmap_entry mine[4];

@@ -9,31 +9,7 @@
 #include "fcntl.h"
 #include "mman.h"
 #include "memstat.h"
-
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-int resident(char *start) {
-  int n = pmap(0, ents, 146);
-  for (int i = 0; i < n && i < 146; i++)
-    if (ents[i].start == (uint)start)
-      return ents[i].resident;
-  return -1;
-}
-
-int same(char *a, char *b, int n) {
-  for (int i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return 0;
-  return 1;
-}
+#include "mmtest.h"
 
 int
 main(int argc, char *argv[])
@@ -54,7 +30,7 @@ main(int argc, char *argv[])
   char *buf = a + PGSIZE - 5;
   int n = read(fd, buf, 13);
   report("read() of sample.txt into untouched pages across a boundary",
-         n == 13 && same(buf, "Hello World.!", 13) && resident(a) == 2);
+         n == 13 && same(buf, "Hello World.!", 13) && resident((uint)a) == 2);
   struct stat *st = (struct stat *)(b + PGSIZE - 8);
   report("fstat() into untouched pages across a boundary",
          fstat(fd, st) == 0 && st->size == 13 && st->type == T_FILE);
@@ -64,7 +40,7 @@ main(int argc, char *argv[])
   int fds[2];
   pipe(fds);
   n = write(fds[1], c + PGSIZE - 150, 300);
-  report("write() to a pipe from untouched pages", n == 300 && resident(c) == 2);
+  report("write() to a pipe from untouched pages", n == 300 && resident((uint)c) == 2);
   char *dst = b + 1000;
   int zero = read(fds[0], dst, 300) == 300;
   for (int i = 0; i < 300; i++)
@@ -79,7 +55,7 @@ main(int argc, char *argv[])
   write(fds[1], msg, 200);
   report("read() from a pipe into untouched pages across a boundary",
          read(fds[0], b + PGSIZE - 100, 200) == 200 && same(b + PGSIZE - 100, msg, 200) &&
-         resident(b) == 2);
+         resident((uint)b) == 2);
 
   // Refusals: -1, and the caller lives on.
   write(fds[1], msg, 10);

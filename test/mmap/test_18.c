@@ -5,16 +5,9 @@
 #include "types.h"
 #include "user.h"
 #include "mman.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define ROOM (16 * 1024 * 1024)
-#define PGROUNDUP(a) (((uint)(a) + PGSIZE - 1) & ~(PGSIZE - 1))
-#define RW (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 int
 main(int argc, char *argv[])

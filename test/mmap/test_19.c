@@ -4,13 +4,7 @@
 #include "types.h"
 #include "user.h"
 #include "mman.h"
-
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#include "mmtest.h"
 
 int page_is(char *p, char c) {
   for (int i = 0; i < PGSIZE; i++)
@@ -22,11 +16,7 @@ int page_is(char *p, char c) {
 int
 main(int argc, char *argv[])
 {
-  char *p = mmap(0, 6 * PGSIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    report("mmap", 0);
-    exit();
-  }
+  char *p = mmap_or_exit("mmap", 0, 6 * PGSIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   for (int pg = 0; pg < 4; pg++)
     memset(p + pg * PGSIZE, 'A' + pg, PGSIZE);   // pages 4, 5 untouched
 
@@ -34,11 +24,9 @@ main(int argc, char *argv[])
   pipe(p2c);
   pipe(c2p);
   pipe(data);
-  int pid = fork();
+  int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char res[4], c;
-    close(p2c[1]);
-    close(c2p[0]);
     close(data[1]);
     res[0] = page_is(p, 'A') && page_is(p + PGSIZE, 'B') && page_is(p + 3 * PGSIZE, 'D') &&
              page_is(p + 4 * PGSIZE, 0) ? 'y' : 'n';
@@ -53,8 +41,6 @@ main(int argc, char *argv[])
     write(c2p[1], res, 3);
     exit();
   }
-  close(p2c[0]);
-  close(c2p[1]);
   close(data[0]);
   write(data[1], "KKKK", 4);
   char c, res[3];

@@ -3,13 +3,9 @@
 #include "types.h"
 #include "user.h"
 #include "mman.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define NPAGES 64
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 char pat(uint i) { return (char)((i * 13 + (i >> 12) * 7 + 1) & 0xff); }
 
@@ -26,11 +22,8 @@ int
 main(int argc, char *argv[])
 {
   uint len = NPAGES * PGSIZE;
-  char *p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    report("mmap of 64 pages", 0);
-    exit();
-  }
+  char *p = mmap_or_exit("mmap of 64 pages", 0, len, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   report("64 fresh pages read as zeros", all_zero(p, len));
 
   for (uint i = 0; i < len; i++)

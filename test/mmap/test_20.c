@@ -1,18 +1,14 @@
 // Copy-on-write cost: fork of a process with 100 touched private pages costs
-// no more than a fork before they were touched (at most a page table more); the child's writes copy exactly one page each; the parent's
-// writes afterwards copy nothing (its pages are no longer shared); after the
-// child exits the free-page count is back where it was.
+// no more than a fork before they were touched (at most a page table more);
+// the child's writes copy exactly one page each; the parent's writes
+// afterwards copy nothing (its pages are no longer shared); after the child
+// exits the free-page count is back where it was.
 #include "types.h"
 #include "user.h"
 #include "mman.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define NPAGES 100
-#define RW (PROT_READ | PROT_WRITE)
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 // Pages a fork costs while the child is alive (it waits on a pipe).
 int fork_cost(void) {
@@ -21,15 +17,11 @@ int fork_cost(void) {
   pipe(p2c);
   pipe(c2p);
   int f0 = freepages();
-  if (fork() == 0) {
-    close(p2c[1]);
-    close(c2p[0]);
+  if (fork_with_pipes(p2c, c2p) == 0) {
     write(c2p[1], "r", 1);
     read(p2c[0], &c, 1);
     exit();
   }
-  close(p2c[0]);
-  close(c2p[1]);
   read(c2p[0], &c, 1);
   int cost = f0 - freepages();
   write(p2c[1], "g", 1);
@@ -42,11 +34,7 @@ int fork_cost(void) {
 int
 main(int argc, char *argv[])
 {
-  char *p = mmap(0, NPAGES * PGSIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    report("mmap", 0);
-    exit();
-  }
+  char *p = mmap_or_exit("mmap", 0, NPAGES * PGSIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   int untouched_cost = fork_cost();
   for (int i = 0; i < NPAGES; i++)
     p[i * PGSIZE] = 'p';
@@ -56,11 +44,9 @@ main(int argc, char *argv[])
   pipe(p2c);
   pipe(c2p);
   int f0 = freepages();
-  int pid = fork();
+  int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char c;
-    close(p2c[1]);
-    close(c2p[0]);
     write(c2p[1], "r", 1);
     read(p2c[0], &c, 1);
     for (int i = 0; i < NPAGES; i++)
@@ -74,8 +60,6 @@ main(int argc, char *argv[])
     write(c2p[1], ok ? "y" : "n", 1);
     exit();
   }
-  close(p2c[0]);
-  close(c2p[1]);
   char c;
   read(c2p[0], &c, 1);
   int f1 = freepages();

@@ -4,33 +4,21 @@
 #include "types.h"
 #include "user.h"
 #include "mman.h"
-
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#include "mmtest.h"
 
 int
 main(int argc, char *argv[])
 {
-  char *s = mmap(0, 4 * PGSIZE, RW, MAP_SHARED, -1, 0);
-  if (s == MAP_FAILED) {
-    report("mmap MAP_SHARED with fd -1", 0);
-    exit();
-  }
+  char *s = mmap_or_exit("mmap MAP_SHARED with fd -1", 0, 4 * PGSIZE, RW, MAP_SHARED, -1, 0);
   s[0] = 'a';
   s[PGSIZE] = 'b';            // pages 2 and 3 untouched before fork
 
   int p2c[2], c2p[2];
   pipe(p2c);
   pipe(c2p);
-  int pid = fork();
+  int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char c, res[2];
-    close(p2c[1]);
-    close(c2p[0]);
     res[0] = s[0] == 'a' && s[PGSIZE] == 'b' && s[2 * PGSIZE] == 0 ? 'y' : 'n';
     s[0] = 'c';                // page touched before fork
     s[2 * PGSIZE] = 'C';       // first touched now, by the child
@@ -41,8 +29,6 @@ main(int argc, char *argv[])
     write(c2p[1], res, 2);
     exit();
   }
-  close(p2c[0]);
-  close(c2p[1]);
   char c, res[2];
   read(c2p[0], &c, 1);
   report("parent sees the child's write to a page touched before fork", s[0] == 'c');

@@ -9,13 +9,8 @@
 #include "mman.h"
 #include "memstat.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm22.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#define FILE "mm22.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
 void touch(char *p, int pages) {
   for (int i = 0; i < pages; i++)
@@ -58,12 +53,7 @@ void child(int fd) {
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[PGSIZE];
-  memset(block, 'f', PGSIZE);
-  for (int i = 0; i < 4; i++)
-    write(fd, block, PGSIZE);
+  int fd = create_file('f', 4 * PGSIZE);
 
   // One warm-up round so that caches the kernel fills on first use
   // (e.g. the inode's buffers) are already full.

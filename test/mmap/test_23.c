@@ -9,15 +9,8 @@
 #include "mman.h"
 #include "memstat.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm23.dat"
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#define FILE "mm23.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
 void child(int out) {
   int fd = open(FILE, O_RDWR);
@@ -66,12 +59,7 @@ main(int argc, char *argv[])
     exit();
   }
 
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[2 * PGSIZE];
-  memset(block, 'x', sizeof(block));
-  write(fd, block, sizeof(block));
-  close(fd);
+  close(create_file('x', 2 * PGSIZE));
 
   int fds[2];
   pipe(fds);
@@ -107,10 +95,11 @@ main(int argc, char *argv[])
          m1.open_files == m0.open_files - 1 && m1.procs == m0.procs);
 
   // The shared file pages were written back by exec.
-  fd = open(FILE, O_RDONLY);
+  int fd = open(FILE, O_RDONLY);
+  static char skip[PGSIZE - 1];
   char c1 = 0, c2 = 0;
   read(fd, &c1, 1);
-  read(fd, block, PGSIZE - 1);
+  read(fd, skip, sizeof(skip));
   read(fd, &c2, 1);
   close(fd);
   report("exec wrote the shared file pages back", c1 == 'E' && c2 == 'e');

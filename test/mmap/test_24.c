@@ -6,18 +6,11 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define N 1200
-#define RW (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
 
-struct pmap_entry ents[146];
 uint a[N];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 int
 main(int argc, char *argv[])
@@ -47,7 +40,7 @@ main(int argc, char *argv[])
   int distinct = 1;
   for (int i = 0; i < N && distinct; i++)
     for (int j = i + 1; j < N; j++)
-      if (a[i] < a[j] + 2 * PGSIZE && a[j] < a[i] + 2 * PGSIZE) {
+      if (overlaps(a[i], 2 * PGSIZE, a[j], 2 * PGSIZE)) {
         distinct = 0;
         break;
       }

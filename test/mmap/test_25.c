@@ -7,15 +7,10 @@
 #include "mman.h"
 #include "memstat.h"
 
-#define PGSIZE 4096
-#define SIZE (5 * PGSIZE + 100)
 #define FILE "mm25.dat"
+#include "mmtest.h"
 
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#define SIZE (5 * PGSIZE + 100)
 
 char pat(uint off) { return (char)((off * 31 + (off >> 12) * 7 + 3) & 0xff); }
 
@@ -30,14 +25,6 @@ int holds(char *p, uint off, uint n) {
     }
   }
   return 1;
-}
-
-struct pmap_entry *entry_at(void *a) {
-  int n = pmap(0, ents, 146);
-  for (int i = 0; i < n && i < 146; i++)
-    if (ents[i].start == (uint)a)
-      return &ents[i];
-  return 0;
 }
 
 int
@@ -56,14 +43,14 @@ main(int argc, char *argv[])
   char *m0 = mmap(0, SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
   report("private mapping at offset 0 holds the whole file, zeros after EOF",
          m0 != MAP_FAILED && holds(m0, 0, 6 * PGSIZE));
-  struct pmap_entry *e = m0 == MAP_FAILED ? 0 : entry_at(m0);
+  struct pmap_entry *e = m0 == MAP_FAILED ? 0 : entry_at((uint)m0);
   report("pmap shows a file mapping of 6 pages at offset 0",
          e && e->fd_backed && e->offset == 0 && e->end - e->start == 6 * PGSIZE);
 
   char *m2 = mmap(0, 2 * PGSIZE, PROT_READ, MAP_SHARED, fd, 2 * PGSIZE);
   report("shared mapping at offset 2 pages holds pages 2-3",
          m2 != MAP_FAILED && holds(m2, 2 * PGSIZE, 2 * PGSIZE));
-  e = m2 == MAP_FAILED ? 0 : entry_at(m2);
+  e = m2 == MAP_FAILED ? 0 : entry_at((uint)m2);
   report("pmap shows offset 2 pages", e && e->fd_backed && e->offset == 2 * PGSIZE);
 
   char *m4 = mmap(0, 2 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 4 * PGSIZE);
@@ -77,7 +64,7 @@ main(int argc, char *argv[])
            munmap(s + PGSIZE, PGSIZE) == 0;
   report("after munmap of the first page, the rest still holds offsets 1-3 pages",
          ok && holds(h + PGSIZE, PGSIZE, 3 * PGSIZE));
-  e = ok ? entry_at(h + PGSIZE) : 0;
+  e = ok ? entry_at((uint)(h + PGSIZE)) : 0;
   report("... and pmap shows its offset as 1 page", e && e->offset == PGSIZE);
   report("after munmap of a middle page, both pieces hold the right offsets",
          ok && holds(s, PGSIZE, PGSIZE) && holds(s + 2 * PGSIZE, 3 * PGSIZE, 2 * PGSIZE));

@@ -8,37 +8,8 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm26.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-int child_dies(int do_write, volatile char *a) {
-  int fds[2];
-  if (pipe(fds) < 0)
-    return 0;
-  int pid = fork();
-  if (pid < 0)
-    return 0;
-  if (pid == 0) {
-    close(fds[0]);
-    if (do_write)
-      *a = 'x';
-    else
-      (void)*a;
-    write(fds[1], "s", 1);
-    exit();
-  }
-  close(fds[1]);
-  int w = wait();
-  char c;
-  int n = read(fds[0], &c, 1);
-  close(fds[0]);
-  return w == pid && n == 0;
-}
+#define FILE "mm26.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
 int tail_zero(char *m) {
   for (int i = 0; i < PGSIZE; i++)
@@ -50,11 +21,7 @@ int tail_zero(char *m) {
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  char buf[100];
-  memset(buf, 'd', 100);
-  write(fd, buf, 100);
+  int fd = create_file('d', 100);
 
   char *m = mmap(0, 2 * PGSIZE, RW, MAP_SHARED, fd, 0);
   report("shared mapping of 2 pages over a 100-byte file", m != MAP_FAILED);

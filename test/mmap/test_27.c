@@ -8,13 +8,8 @@
 #include "mman.h"
 #include "memstat.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
 #define FILE "mm27.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#include "mmtest.h"
 
 int holds(char *m, char first, char second) {
   for (int i = 0; i < 2 * PGSIZE; i++)

@@ -7,20 +7,8 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm28.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-int same(char *a, char *b, int n) {
-  for (int i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return 0;
-  return 1;
-}
+#define FILE "mm28.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
 char *map_file(void) {
   int fd = open(FILE, O_RDWR);
@@ -32,21 +20,14 @@ char *map_file(void) {
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[2 * PGSIZE];
-  memset(block, 'z', sizeof(block));
-  write(fd, block, sizeof(block));
-  close(fd);
+  close(create_file('z', 2 * PGSIZE));
 
   int p2c[2], c2p[2];
   pipe(p2c);
   pipe(c2p);
-  int pid = fork();
+  int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char c;
-    close(p2c[1]);
-    close(c2p[0]);
     char *m = map_file();
     if (m == MAP_FAILED)
       exit();
@@ -60,8 +41,6 @@ main(int argc, char *argv[])
     munmap(m, 2 * PGSIZE);
     exit();
   }
-  close(p2c[0]);
-  close(c2p[1]);
   char c;
   char *m = map_file();
   report("parent maps the file too", m != MAP_FAILED);
@@ -83,13 +62,14 @@ main(int argc, char *argv[])
   munmap(third, 2 * PGSIZE);
   munmap(m, 2 * PGSIZE);
 
-  fd = open(FILE, O_RDONLY);
-  n = read(fd, block, sizeof(block));
+  int fd = open(FILE, O_RDONLY);
+  static char back[2 * PGSIZE];
+  n = read(fd, back, sizeof(back));
   close(fd);
   report("after both unmapped, the file holds both processes' writes",
-         n == 2 * PGSIZE && same(block + 10, "child", 5) && same(block + 100, "parent", 6) &&
-         block[PGSIZE + 1] == 'C' && block[PGSIZE + 2] == 'P' && block[0] == 'z' &&
-         block[2 * PGSIZE - 1] == 'z');
+         n == 2 * PGSIZE && same(back + 10, "child", 5) && same(back + 100, "parent", 6) &&
+         back[PGSIZE + 1] == 'C' && back[PGSIZE + 2] == 'P' && back[0] == 'z' &&
+         back[2 * PGSIZE - 1] == 'z');
 
   // One process, two shared mappings at different offsets: the pages they
   // have in common are the same memory.

@@ -6,38 +6,15 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm29.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-// The file's byte at off.
-char file_byte(int off) {
-  char c = 0;
-  int fd = open(FILE, O_RDONLY);
-  lseek(fd, off, SEEK_SET);
-  read(fd, &c, 1);
-  close(fd);
-  return c;
-}
+#define FILE "mm29.dat"   // create_file() and file_byte() (mmtest.h) work on it
+#include "mmtest.h"
 
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[3 * PGSIZE];
-  memset(block, '.', sizeof(block));
-  write(fd, block, sizeof(block));
+  int fd = create_file('.', 3 * PGSIZE);
 
-  char *m = mmap(0, 3 * PGSIZE, RW, MAP_SHARED, fd, 0);
-  if (m == MAP_FAILED) {
-    report("mmap", 0);
-    exit();
-  }
+  char *m = mmap_or_exit("mmap", 0, 3 * PGSIZE, RW, MAP_SHARED, fd, 0);
   m[5] = 'a';
   m[2 * PGSIZE + 5] = 'b';
   report("msync (course form, no flags)", msync(m, 3 * PGSIZE) == 0);

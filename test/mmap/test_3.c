@@ -3,47 +3,13 @@
 #include "types.h"
 #include "user.h"
 #include "mman.h"
-
-#define PGSIZE 4096
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-// Fork a child that reads (do_write 0) or writes (1) *a. Returns 1 if the
-// child was killed before it could report surviving through a pipe.
-int child_dies(int do_write, volatile char *a) {
-  int fds[2];
-  if (pipe(fds) < 0)
-    return 0;
-  int pid = fork();
-  if (pid < 0)
-    return 0;
-  if (pid == 0) {
-    close(fds[0]);
-    if (do_write)
-      *a = 'x';
-    else
-      (void)*a;
-    write(fds[1], "s", 1);
-    exit();
-  }
-  close(fds[1]);
-  int w = wait();
-  char c;
-  int n = read(fds[0], &c, 1);
-  close(fds[0]);
-  return w == pid && n == 0;
-}
+#include "mmtest.h"
 
 int
 main(int argc, char *argv[])
 {
-  volatile char *p = mmap(0, 2 * PGSIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    report("mmap PROT_READ", 0);
-    exit();
-  }
+  volatile char *p = mmap_or_exit("mmap PROT_READ", 0, 2 * PGSIZE, PROT_READ,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   int zero = 1;
   for (int i = 0; i < PGSIZE; i++)
     if (p[i] != 0)

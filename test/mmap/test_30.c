@@ -6,13 +6,8 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm30.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#define FILE "mm30.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
 int file_untouched(void) {
   static char buf[2 * PGSIZE + 1];
@@ -30,12 +25,7 @@ int file_untouched(void) {
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[2 * PGSIZE];
-  memset(block, 'o', sizeof(block));
-  write(fd, block, sizeof(block));
-  close(fd);
+  close(create_file('o', 2 * PGSIZE));
 
   int ro = open(FILE, O_RDONLY);
   char *p = mmap(0, 2 * PGSIZE, RW, MAP_PRIVATE, ro, 0);

@@ -8,22 +8,8 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm31.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-char file_byte(int off) {
-  char c = 0;
-  int fd = open(FILE, O_RDONLY);
-  lseek(fd, off, SEEK_SET);
-  read(fd, &c, 1);
-  close(fd);
-  return c;
-}
+#define FILE "mm31.dat"   // file_byte() (mmtest.h) works on it
+#include "mmtest.h"
 
 // Write s at off through a descriptor (not through the mapping).
 void poke(int fd, int off, char *s) {
@@ -41,11 +27,7 @@ main(int argc, char *argv[])
     memset(block, 'a' + pg, PGSIZE);
     write(fd, block, PGSIZE);
   }
-  char *m = mmap(0, 4 * PGSIZE, RW, MAP_SHARED, fd, 0);
-  if (m == MAP_FAILED) {
-    report("mmap", 0);
-    exit();
-  }
+  char *m = mmap_or_exit("mmap", 0, 4 * PGSIZE, RW, MAP_SHARED, fd, 0);
   int clean = 1;
   for (int pg = 0; pg < 4; pg++)
     if (m[pg * PGSIZE + 100] != 'a' + pg)   // all four pages present, clean

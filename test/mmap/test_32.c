@@ -9,15 +9,8 @@
 #include "mman.h"
 #include "memstat.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm32.dat"
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#define FILE "mm32.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
 int fails(int prot, int flags, int fd, int off) {
   return mmap(0, PGSIZE, prot, flags, fd, off) == MAP_FAILED;
@@ -31,12 +24,7 @@ int works(int prot, int flags, int fd, int off) {
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[2 * PGSIZE];
-  memset(block, 'q', sizeof(block));
-  write(fd, block, sizeof(block));
-  close(fd);
+  close(create_file('q', 2 * PGSIZE));
 
   int rw = open(FILE, O_RDWR);
   int ro = open(FILE, O_RDONLY);

@@ -8,19 +8,8 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
 #define FILE "mm33.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-int same(char *a, char *b, int n) {
-  for (int i = 0; i < n; i++)
-    if (a[i] != b[i])
-      return 0;
-  return 1;
-}
+#include "mmtest.h"
 
 int file_size(void) {
   struct stat st;

@@ -10,22 +10,12 @@
 #include "mman.h"
 #include "memstat.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm34.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#define FILE "mm34.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
 // Create FILE with 3 pages; returns an O_RDWR descriptor, its inode in *ino.
 int create(uint *ino) {
-  static char block[PGSIZE];
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  memset(block, 'i', PGSIZE);
-  for (int i = 0; i < 3; i++)
-    write(fd, block, PGSIZE);
+  int fd = create_file('i', 3 * PGSIZE);
   struct stat st;
   fstat(fd, &st);
   *ino = st.ino;

@@ -8,46 +8,22 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm35.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-char file_byte(int off) {
-  char c = 0;
-  int fd = open(FILE, O_RDONLY);
-  lseek(fd, off, SEEK_SET);
-  read(fd, &c, 1);
-  close(fd);
-  return c;
-}
+#define FILE "mm35.dat"   // create_file() and file_byte() (mmtest.h) work on it
+#include "mmtest.h"
 
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[2 * PGSIZE];
-  memset(block, '-', sizeof(block));
-  write(fd, block, sizeof(block));
+  int fd = create_file('-', 2 * PGSIZE);
 
-  char *m = mmap(0, 2 * PGSIZE, RW, MAP_SHARED, fd, 0);
-  if (m == MAP_FAILED) {
-    report("mmap", 0);
-    exit();
-  }
+  char *m = mmap_or_exit("mmap", 0, 2 * PGSIZE, RW, MAP_SHARED, fd, 0);
   (void)*(volatile char *)m;              // page 0 present in the parent, clean
 
   int p2c[2], c2p[2];
   pipe(p2c);
   pipe(c2p);
-  if (fork() == 0) {
+  if (fork_with_pipes(p2c, c2p) == 0) {
     char c;
-    close(p2c[1]);
-    close(c2p[0]);
     int cfd = open(FILE, O_RDWR);
     char *cm = mmap(0, 2 * PGSIZE, RW, MAP_SHARED, cfd, 0);
     cm[10] = 'C';                            // page also mapped by the parent
@@ -56,8 +32,6 @@ main(int argc, char *argv[])
     read(p2c[0], &c, 1);                     // stay alive, mapped, until told
     exit();
   }
-  close(p2c[0]);
-  close(c2p[1]);
   char c;
   read(c2p[0], &c, 1);
   report("the parent sees the child's store", m[10] == 'C');

@@ -7,28 +7,21 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm36.dat"
+#define FILE "mm36.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
 
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-// m maps 3 pages of the file; each call stores its own values (from base). Page 0 is touched before the fork; the
-// child stores to pages 0 and 1 (1 first touched by it), the parent then
-// stores to page 2 (first touched by it) and the child checks it.
+// m maps 3 pages of the file; each call stores its own values (from base).
+// Page 0 is touched before the fork; the child stores to pages 0 and 1 (1
+// first touched by it), the parent then stores to page 2 (first touched by
+// it) and the child checks it.
 void one(char *kind, char *m, char base) {
-  char what[120];
   int p2c[2], c2p[2];
   pipe(p2c);
   pipe(c2p);
   m[0] = base;
-  int pid = fork();
+  int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char c;
-    close(p2c[1]);
-    close(c2p[0]);
     m[1] = base + 1;
     m[PGSIZE + 1] = base + 2;
     write(c2p[1], "1", 1);
@@ -37,23 +30,15 @@ void one(char *kind, char *m, char base) {
     write(c2p[1], &c, 1);
     exit();
   }
-  close(p2c[0]);
-  close(c2p[1]);
   char c;
   read(c2p[0], &c, 1);
-  strcpy(what, kind);
-  strcpy(what + strlen(what), ": parent sees the child's store to a page touched before fork");
-  report(what, m[1] == base + 1);
-  strcpy(what, kind);
-  strcpy(what + strlen(what), ": parent sees a page the child touched first");
-  report(what, m[PGSIZE + 1] == base + 2);
+  report_for(kind, "parent sees the child's store to a page touched before fork", m[1] == base + 1);
+  report_for(kind, "parent sees a page the child touched first", m[PGSIZE + 1] == base + 2);
   m[2 * PGSIZE + 1] = base + 3;
   write(p2c[1], "2", 1);
   int n = read(c2p[0], &c, 1);
   wait();
-  strcpy(what, kind);
-  strcpy(what + strlen(what), ": child sees a page the parent touched first");
-  report(what, n == 1 && c == 'y');
+  report_for(kind, "child sees a page the parent touched first", n == 1 && c == 'y');
   close(p2c[1]);
   close(c2p[0]);
 }
@@ -61,11 +46,7 @@ void one(char *kind, char *m, char base) {
 int
 main(int argc, char *argv[])
 {
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char block[4 * PGSIZE];
-  memset(block, '.', sizeof(block));
-  write(fd, block, sizeof(block));
+  int fd = create_file('.', 4 * PGSIZE);
 
   char *m = mmap(0, 3 * PGSIZE, RW, MAP_SHARED, fd, 0);
   if (m != MAP_FAILED)

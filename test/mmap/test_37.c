@@ -8,25 +8,18 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define BASE 0x40000000u
 #define NPG 512                  // model covers [BASE, BASE + NPG pages)
 #define STEPS 4000
-#define RW (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
 
-struct pmap_entry ents[146];
 int owner[NPG];                  // region id per page, 0 = unmapped
 int prot[NPG];
 uint seed = 12345;
 int next_id = 1;
 int bad;                         // first failure, reported once
 int placed, dropped, maxregions;  // statistics, printed for information
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 uint rnd(uint n) {
   seed = seed * 1103515245 + 12345;

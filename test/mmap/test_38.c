@@ -8,15 +8,11 @@
 #include "fcntl.h"
 #include "mman.h"
 
-#define PGSIZE 4096
+#define FILE "mm38.dat"   // create_file() (mmtest.h) works on it
+#include "mmtest.h"
+
 #define NPAGES 64
 #define NPROC 4
-#define RW (PROT_READ | PROT_WRITE)
-#define FILE "mm38.dat"
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 // Fork NPROC workers that wait at a pipe, then release them together.
 // Worker i stores i+1 at byte i of every page (in its own order), and
@@ -80,11 +76,7 @@ main(int argc, char *argv[])
   }
   report("shared anonymous: no store lost in concurrent first touches", rounds_ok);
 
-  unlink(FILE);
-  int fd = open(FILE, O_CREATE | O_RDWR);
-  static char zero[PGSIZE];
-  for (int i = 0; i < 16; i++)
-    write(fd, zero, PGSIZE);
+  int fd = create_file(0, 16 * PGSIZE);
   int file_ok = 1;
   for (int round = 0; round < 3; round++) {
     // The file has 16 pages; each round uses its own bytes of them.

@@ -9,19 +9,13 @@
 #include "fcntl.h"
 #include "mman.h"
 #include "memstat.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define STACK_PAGES 16
-#define RW (PROT_READ | PROT_WRITE)
 
-struct pmap_entry ents[146];
 uint saved_esp;
 int results[8];
 int do_fork;
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 // Recursion that uses about 6 KiB of stack per level.
 int deep(int n) {
@@ -73,11 +67,7 @@ void run_on(char *stack_top) {
 int
 main(int argc, char *argv[])
 {
-  char *st = mmap(0, STACK_PAGES * PGSIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (st == MAP_FAILED) {
-    report("mmap", 0);
-    exit();
-  }
+  char *st = mmap_or_exit("mmap", 0, STACK_PAGES * PGSIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   do_fork = 1;
   run_on(st + STACK_PAGES * PGSIZE);
   report("private stack: calls across several untouched pages", results[0]);
@@ -89,11 +79,8 @@ main(int argc, char *argv[])
     printf(1, "%d regions, %d resident\n", n, ents[0].resident);
   report("private stack: its pages became resident", n == 1 && ents[0].resident >= 5);
 
-  char *sh = mmap(0, STACK_PAGES * PGSIZE, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (sh == MAP_FAILED) {
-    report("mmap shared", 0);
-    exit();
-  }
+  char *sh = mmap_or_exit("mmap shared", 0, STACK_PAGES * PGSIZE, RW,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   memset(results, 0, sizeof(results));
   do_fork = 0;
   run_on(sh + STACK_PAGES * PGSIZE);

@@ -5,22 +5,9 @@
 #include "types.h"
 #include "user.h"
 #include "mman.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
-#define MMAP_BASE 0x40000000u
-#define KERNBASE 0x80000000u
 #define ROOM (16 * 1024 * 1024)
-#define PGROUNDUP(a) (((uint)(a) + PGSIZE - 1) & ~(PGSIZE - 1))
-#define RW (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-int overlaps(uint a, uint alen, uint b, uint blen) {
-  return a < b + blen && b < a + alen;
-}
 
 // A mapping the kernel chose: aligned, at or above MMAP_BASE, below KERNBASE.
 int kernel_placed(char *p, uint len) {

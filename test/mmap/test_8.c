@@ -5,16 +5,7 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
-
-#define PGSIZE 4096
-#define RW (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
+#include "mmtest.h"
 
 int fails(void *addr, int len, int prot, int flags, int fd, int off) {
   return mmap(addr, len, prot, flags, fd, off) == MAP_FAILED;

@@ -5,50 +5,12 @@
 #include "user.h"
 #include "mman.h"
 #include "memstat.h"
-
-#define PGSIZE 4096
-#define KERNBASE 0x80000000u
-#define RW (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
-
-struct pmap_entry ents[146];
-
-void report(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
-
-int child_dies(int do_write, volatile char *a) {
-  int fds[2];
-  if (pipe(fds) < 0)
-    return 0;
-  int pid = fork();
-  if (pid < 0)
-    return 0;
-  if (pid == 0) {
-    close(fds[0]);
-    if (do_write)
-      *a = 'x';
-    else
-      (void)*a;
-    write(fds[1], "s", 1);
-    exit();
-  }
-  close(fds[1]);
-  int w = wait();
-  char c;
-  int n = read(fds[0], &c, 1);
-  close(fds[0]);
-  return w == pid && n == 0;
-}
+#include "mmtest.h"
 
 int
 main(int argc, char *argv[])
 {
-  char *p = mmap(0, 4 * PGSIZE, RW, ANON, -1, 0);
-  if (p == MAP_FAILED) {
-    report("mmap", 0);
-    exit();
-  }
+  char *p = mmap_or_exit("mmap", 0, 4 * PGSIZE, RW, ANON, -1, 0);
   memset(p, 'm', 4 * PGSIZE);
 
   report("munmap at an unaligned address fails", munmap(p + 1, PGSIZE) == -1);
