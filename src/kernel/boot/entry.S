@@ -35,4 +35,4 @@ entry:
   movl  $main, %eax             # absolute jump: leave the low mapping
   jmp   *%eax
 
-.comm boot_stack, KSTACKSIZE
+.comm boot_stack, KSTACKSIZE, 16

@@ -25,6 +25,13 @@ int memcmp(const void *a, const void *b, uint n) {
 void *memmove(void *dst, const void *src, uint n) {
   const char *s = src;
   char *d = dst;
+  if ((s >= d || s + n <= d) && (((uint)s | (uint)d | n) & 3) == 0) {
+    // Forward copy of whole aligned words (page copies for fork and
+    // copy-on-write): rep movsl moves 4 bytes per step.
+    uint words = n / 4;
+    asm volatile("cld; rep movsl" : "+D"(d), "+S"(s), "+c"(words) : : "memory", "cc");
+    return dst;
+  }
   if (s < d && s + n > d) {
     // Overlap with the destination above: copy backwards.
     s += n;

@@ -280,6 +280,20 @@ static void drop_pages(struct region *r, pde_t *pgdir, uint start, uint end) {
   flush_tlb(pgdir);
 }
 
+// After [start, end) was unmapped: free the page tables of the 4 MiB
+// spans it touched that no region and no part of the heap uses any more
+// (their entries are all clear), so munmap gives them back as Linux
+// does. One O(log n) tree query per span.
+static void release_page_tables(struct proc *p, uint start, uint end) {
+  uint heap_end = PGROUNDUP(p->sz);
+  for (uint d = PDX(start); d <= PDX(end - 1) && d < PDX(KERNBASE); d++) {
+    uint span = PGADDR(d, 0, 0);
+    if (span < heap_end || mmap_overlaps(p, span, span + (1 << PDXSHIFT)))
+      continue;
+    free_page_table(p->pgdir, d);
+  }
+}
+
 static struct region *region_alloc(void) {
   struct region *r = kzalloc(sizeof(*r));
   if (r)
@@ -391,7 +405,7 @@ int mmap_unmap(struct proc *p, uint start, uint end) {
     tail->offset += skip;
     tail->pgoff += skip / PGSIZE;
     tree_insert(p, tail);
-    return 0;
+    return 0;                          // r and tail still use the spans
   }
 
   while (r && r->start < end) {
@@ -409,6 +423,7 @@ int mmap_unmap(struct proc *p, uint start, uint end) {
     }
     r = next;
   }
+  release_page_tables(p, start, end);
   return 0;
 }
 

@@ -87,22 +87,32 @@ static struct kernel_mapping {
   { (void *)DEVSPACE, DEVSPACE,      0,         PTE_W },  // devices
 };
 
-pde_t *setupkvm(void) {
+// The kernel half is the same in every address space, so its page
+// tables are built once (kvmalloc) and every directory points at them:
+// a new address space costs one page, not 65.
+static pde_t *build_kernel_pgdir(void) {
   pde_t *pgdir = (pde_t *)kalloc();
   if (pgdir == 0)
     return 0;
   memset(pgdir, 0, PGSIZE);
-  for (struct kernel_mapping *k = kmap; k < &kmap[NELEM(kmap)]; k++) {
-    if (mappages(pgdir, k->virt, k->phys_end - k->phys_start, k->phys_start, k->perm) < 0) {
-      freevm(pgdir);
+  for (struct kernel_mapping *k = kmap; k < &kmap[NELEM(kmap)]; k++)
+    if (mappages(pgdir, k->virt, k->phys_end - k->phys_start, k->phys_start, k->perm) < 0)
       return 0;
-    }
-  }
+  return pgdir;
+}
+
+pde_t *setupkvm(void) {
+  pde_t *pgdir = (pde_t *)kalloc();
+  if (pgdir == 0)
+    return 0;
+  memset(pgdir, 0, PDX(KERNBASE) * sizeof(pde_t));
+  memmove(&pgdir[PDX(KERNBASE)], &kpgdir[PDX(KERNBASE)],
+          (NPDENTRIES - PDX(KERNBASE)) * sizeof(pde_t));
   return pgdir;
 }
 
 void kvmalloc(void) {
-  kpgdir = setupkvm();
+  kpgdir = build_kernel_pgdir();
   if (kpgdir == 0)
     panic("kvmalloc: out of memory");
   switchkvm();
@@ -216,6 +226,18 @@ void unmap_user_range(pde_t *pgdir, uint start, uint end) {
   }
 }
 
+// Free the page table behind directory entry d (below KERNBASE) if there
+// is one. The caller knows it maps nothing any more.
+void free_page_table(pde_t *pgdir, uint d) {
+  if (d >= PDX(KERNBASE) || !(pgdir[d] & PTE_P))
+    return;
+  char *table = P2V(PTE_ADDR(pgdir[d]));
+  pgdir[d] = 0;
+  if (rcr3() == V2P(pgdir))
+    lcr3(V2P(pgdir));   // no cached walk may use the table once it is free
+  kfree(table);
+}
+
 // Shrink user memory from oldsz to newsz. Returns newsz.
 int deallocuvm(pde_t *pgdir, uint oldsz, uint newsz) {
   if (newsz >= oldsz)
@@ -229,8 +251,8 @@ void freevm(pde_t *pgdir) {
   if (pgdir == 0)
     panic("freevm: no pgdir");
   unmap_user_range(pgdir, 0, KERNBASE);
-  // Every page table is private to this directory, the kernel's too.
-  for (int i = 0; i < NPDENTRIES; i++)
+  // User page tables are this directory's own; the kernel's are shared.
+  for (int i = 0; i < PDX(KERNBASE); i++)
     if (pgdir[i] & PTE_P)
       kfree(P2V(PTE_ADDR(pgdir[i])));
   kfree((char *)pgdir);

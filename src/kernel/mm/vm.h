@@ -19,6 +19,7 @@ int    allocuvm(pde_t *pgdir, uint oldsz, uint newsz);
 int    deallocuvm(pde_t *pgdir, uint oldsz, uint newsz);
 void   unmap_user_range(pde_t *pgdir, uint start, uint end);
 pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end);
+void   free_page_table(pde_t *pgdir, uint d);
 void   freevm(pde_t *pgdir);
 pde_t *copyuvm(pde_t *pgdir, uint sz);
 void   clearpteu(pde_t *pgdir, char *uva);
