@@ -119,6 +119,7 @@ UPROGS=\
 	_poweroff\
 	_kmstat\
 	_pmap\
+	_mmapbench\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)
