@@ -232,7 +232,8 @@ bench:
 clean:
 	rm -rf $(BUILD) .gdbinit
 
-.SECONDARY:
+# Keep object files that pattern chains build on the way to a program.
+.PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o $(TEST_OBJ_DIR)/%.o
 .PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb run test bench clean host-tests testfs
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
