@@ -178,7 +178,7 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end) {
   if (r->pages == 0)
     return 0;
   if (!r->file->writable)
-    return -1;                      // (the course's form may map read-only files)
+    return 0;    // mmap and mprotect keep such mappings read-only: nothing is dirty
   struct inode *ip = r->file->ip;
   ilock(ip);
   uint size = ip->size;

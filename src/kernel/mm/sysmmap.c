@@ -82,6 +82,10 @@ int sys_mmap(void) {
       return -1;
     if (!course && (flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable)
       return -1;
+    // The course's form on a file not open for writing: its stores can
+    // never reach the file, so the mapping is private.
+    if (course && !f->writable)
+      flags = MAP_PRIVATE;
   }
   uint len = PGROUNDUP((uint)length);
   return mmap_map(myproc(), (uint)addr, len, prot, flags, course, f, anon ? 0 : (uint)offset);
