@@ -120,6 +120,8 @@ UPROGS=\
 	_kmstat\
 	_pmap\
 	_mmapbench\
+	_mmfuzz\
+	_memleak\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)

@@ -209,8 +209,12 @@ class Guest:
 
     # ---- talking to the shell -----------------------------------------------------
 
-    def run(self, command, timeout):
-        """Type one command line and wait for the prompt that follows it."""
+    def run(self, command, timeout, progress=None):
+        """Type one command line and wait for the prompt that follows it.
+
+        progress: a string; each time it appears in the output (a program announcing
+        its next step), the time limit starts again, so `timeout` bounds each step.
+        """
         if not self.at_prompt:
             raise RuntimeError("the shell is not waiting for a command")
         started = time.monotonic()
@@ -222,16 +226,18 @@ class Guest:
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
             pass                          # QEMU is gone; _wait_for_prompt will say so
-        result = self._wait_for_prompt(start, timeout)
+        result = self._wait_for_prompt(start, timeout, progress)
         result.output = strip_echo(result.output, command)
         result.seconds = time.monotonic() - started
         return result
 
-    def _wait_for_prompt(self, start, timeout):
-        """Read console output until a prompt, a panic, QEMU's exit or the deadline."""
+    def _wait_for_prompt(self, start, timeout, progress=None):
+        """Read console output until a prompt, a panic, QEMU's exit or the deadline
+        (pushed back by `timeout` whenever `progress` appears in new output)."""
         deadline = time.monotonic() + timeout
         last_data = time.monotonic()
         panic_at = None
+        seen = self.text.count(progress, start) if progress else 0
         while True:
             now = time.monotonic()
             if panic_at is not None and now - panic_at >= PANIC_GRACE_SECONDS:
@@ -262,6 +268,27 @@ class Guest:
                 last_data = time.monotonic()
                 if panic_at is None and self._check_panic():
                     panic_at = time.monotonic()
+                if progress:
+                    count = self.text.count(progress, start)
+                    if count > seen:
+                        seen = count
+                        deadline = last_data + timeout
+
+    def procdump(self, seconds=1.0):
+        """Press Ctrl-P (the kernel prints its process table, with the kernel call
+        chain of every sleeping process) and return what the console printed."""
+        if self.proc is None or self.proc.poll() is not None or self.halted:
+            return ""
+        start = len(self.text)
+        try:
+            self.proc.stdin.write(b"\x10")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            return ""
+        deadline = time.monotonic() + seconds
+        while not self._eof and time.monotonic() < deadline:
+            self._read(deadline - time.monotonic())
+        return clean_console_text(self.text[start:])
 
     def _read(self, timeout):
         """Wait up to timeout for console output and append it; True if any arrived."""

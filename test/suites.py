@@ -12,7 +12,9 @@ A suite is a function taking the Context (harness.py), registered with @suite:
 below (run_host_tests, run_usertests, run_ostep_folder), which do the building, booting,
 judging and reporting; each helper takes the build folder, make variables, CPU count
 and FAULTS value as parameters, so a variant (another kernel build, fault injection)
-is a few lines: see the "faults" and "kmdebug" suites at the end.
+is a few lines: see the "faults" and "kmdebug" suites at the end. The leak checks,
+the fuzzer and the fault-injection runs type commands at the shell and judge their
+output with the helpers of robust.py.
 """
 
 import dataclasses
@@ -24,7 +26,9 @@ import time
 
 import ostep
 import procs
+import robust
 from harness import BootError
+from robust import Command, judge_all, judge_memleak, judge_mmfuzz
 
 
 @dataclasses.dataclass
@@ -50,6 +54,34 @@ DEFAULT_OSTEP_FOLDERS = ["test/example", "test/kmalloc", "test/mmap"]
 
 # The FAULTS value of the "faults" suite (when FAULTS is not set in the environment).
 DEFAULT_FAULTS = "kalloc=1/50,kmalloc=1/20,seed=7,user=1"
+# ... and a second setting, run after it: page allocations rarely fail, so fork and
+# exec mostly work and the programs get deep into their work; kmalloc fails often.
+FAULTS_CONFIGS = (DEFAULT_FAULTS, "kalloc=1/400,kmalloc=1/10,seed=11,user=1")
+
+# The fuzzer (src/user/mmfuzz.c): seeds and size of each run. One run of
+# 2000 iterations x 4 workers issues about 25,000 operations (the victims the workers
+# fork and kill issue many of them) and takes a few seconds under TCG.
+MMFUZZ_SEEDS = (1, 2, 3)
+MMFUZZ_FAULT_SEEDS = (4, 5)
+MMFUZZ_KMDEBUG_SEED = 6
+MMFUZZ_ITERATIONS = 2000
+MMFUZZ_PROCS = 4
+MMFUZZ_TICKS = 6000              # the fuzzer's own time limit (clock ticks)
+MMFUZZ_TIMEOUT = 300             # seconds for one run
+
+# Programs the "leak" suite runs under memleak (each must leave the kernel's
+# counters exactly as they were). usertests tests that fork, exec, grow and
+# shrink memory, pipe and fault.
+LEAK_PROGRAMS = (
+    "ls", "echo leak check", "kmstat", "pmap", "forktest", "zombie", "stressfs",
+    "usertests sbrkmuch", "usertests mem", "usertests pipekill", "usertests exec",
+    "usertests argptr", "usertests forkfull",
+    f"mmfuzz -s 7 -n 200 -p 3",
+)
+
+# With fault injection armed, a command is typed again until it really starts
+# (fork and exec fail most of the time at kalloc=1/50): at most this many times.
+FAULT_ATTEMPTS = 300
 
 USERTESTS_TIMEOUT = 600          # seconds; TCG usertests take a few minutes
 HOST_TEST_TIMEOUT = 300
@@ -319,6 +351,113 @@ def ostep_folders(ctx):
             if os.path.isdir(os.path.join(ctx.root, f))]
 
 
+# ---- memleak, mmfuzz and fault injection (robust.py) -------------------------------------
+
+def mmfuzz_line(seed, iterations=MMFUZZ_ITERATIONS, procs=MMFUZZ_PROCS, ticks=MMFUZZ_TICKS):
+    return f"mmfuzz -s {seed} -n {iterations} -p {procs} -t {ticks}"
+
+
+def replay_text(line, cpus, faults="", variables=()):
+    """How to run `line` again by hand."""
+    make = f"make qemu-nox CPUS={cpus}"
+    for variable in variables:
+        make += f" {variable}"
+    if faults:
+        make += f' FAULTS="{faults}"'
+        return (f"{make}, then type: {line} (the failures injected depend on everything "
+                f"that ran since boot: type the suite's earlier commands first)")
+    return f"{make}, then type: {line}"
+
+
+def start_attempts(ctx, faults):
+    """How often a command is typed before we give up on starting it."""
+    return FAULT_ATTEMPTS if (faults if faults is not None else ctx.faults) else 1
+
+
+def program_judge(program):
+    """The judge for `memleak PROGRAM...`: clean, and the program's own verdict."""
+    if program.startswith("usertests"):
+        def passed(output):
+            if "ALL TESTS PASSED" in output:
+                return True, ""
+            return False, f"usertests did not pass; last line: {last_line(output)!r}"
+        return judge_all(judge_memleak, passed)
+    if program.startswith("mmfuzz"):
+        return judge_all(judge_memleak, judge_mmfuzz)
+    return judge_memleak
+
+
+# A memleak command measuring several programs stays this short: the console
+# keeps at most 128 typed characters, exec takes at most MAXARG = 32 arguments.
+MEMLEAK_LINE_MAX = 100
+
+
+def memleak_groups(programs, warmups):
+    """Split [(name, program)] into groups whose memleak line fits MEMLEAK_LINE_MAX."""
+    groups, group = [], []
+    for part in programs:
+        candidate = group + [part]
+        line = f"memleak -w {warmups} " + " + ".join(p for _, p in candidate)
+        if group and (len(line) > MEMLEAK_LINE_MAX or 2 * len(candidate) + 2 > 32):
+            groups.append(group)
+            candidate = [part]
+        group = candidate
+    if group:
+        groups.append(group)
+    return groups
+
+
+def run_ostep_leak(ctx, folder, cpus, label, faults=None, build_dir=None, variables=(),
+                   build_label="all", warmups=1):
+    """Run every test_N of an OSTEP-format folder under memleak: each must print
+    "memleak: clean" (its XV6_TEST_OUTPUT lines are the "ostep" suite's business).
+    Several tests share one memleak command (memleak_groups). Returns the
+    Outcomes."""
+    folder = os.path.abspath(folder)
+    if not os.path.isdir(folder):
+        return []
+    tests, _problems = ostep.load_folder(folder)     # the ostep suite reports problems
+    if ctx.options.tests:
+        tests = [t for t in tests if t.number in ctx.options.tests]
+    if not tests:
+        return []
+    image = build_test_image(ctx, folder, tests, label, build_dir, variables, build_label)
+    if image is None:
+        return []
+    attempts = start_attempts(ctx, faults)
+    commands = []
+    programs = [(f"{label}/{test.number}", test.program) for test in tests]
+    for parts in memleak_groups(programs, warmups):
+        line = f"memleak -w {warmups} " + " + ".join(program for _, program in parts)
+        commands.append(robust.memleak_group(
+            parts, warmups, attempts=attempts,
+            timeout=ctx.options.test_timeout * (1 + warmups),
+            replay=replay_text(line, cpus, faults or ctx.faults, variables) +
+                   f" (image: make testfs TESTDIR={ctx.relative(folder)})"))
+    config = ctx.boot_config(fs_img=image, build_dir=build_dir, cpus=cpus, faults=faults)
+    return robust.run_commands(ctx, commands, config, f"{label}-cpus{cpus}",
+                               on_boot=armed_check(ctx, faults))
+
+
+def armed_check(ctx, faults, seen=None):
+    """An on_boot hook: with faults armed, the kernel must say "faults: armed" at
+    boot. Boots that did not are counted in seen["missing"]."""
+    value = faults if faults is not None else ctx.faults
+    if not value:
+        return None
+
+    def check(guest):
+        if seen is not None:
+            seen["boots"] = seen.get("boots", 0) + 1
+        if not robust.ARMED_RE.search(guest.text):
+            if seen is not None:
+                seen["missing"] = seen.get("missing", 0) + 1
+            else:
+                ctx.record(f"faults armed at boot FAULTS={value}", False,
+                           "the kernel did not print 'faults: armed' at boot")
+    return check
+
+
 # ---- the suites -------------------------------------------------------------------------
 
 @suite("host", default=True,
@@ -348,27 +487,127 @@ def usertests_suite(ctx):
         run_usertests(ctx, cpus)
 
 
-# Not yet in the default run: they need the kernel's fault injection and KMDEBUG
-# (issue 5). To add them to `make test`, change default=False to default=True.
-
-@suite("faults", default=False,
-       help=f"fault injection armed (FAULTS, default {DEFAULT_FAULTS}): usertests and the "
-            f"OSTEP folders must end without panic or hang")
-def faults_suite(ctx):
-    armed = ctx.faults or DEFAULT_FAULTS
-    run_usertests(ctx, 2, faults=armed, require_pass=False,
-                  name="usertests CPUS=2 FAULTS")
+@suite("leak", default=True,
+       help="memleak over selected programs (" + ", ".join(LEAK_PROGRAMS[:4]) + ", ..., "
+            "usertests) and the OSTEP folders' tests: kernel counters back to where "
+            "they were")
+def leak_suite(ctx):
+    cpus = ctx.options.cpus or 2
+    label = f"leak CPUS={cpus}"
+    if not build_images(ctx):
+        ctx.record(label, False, "not run: build all failed")
+        return
+    attempts = start_attempts(ctx, None)
+    commands = []
+    for program in LEAK_PROGRAMS + ("usertests",):
+        # The whole usertests takes a while: no warm-up run for it (measured:
+        # first runs leave the counters where they were, see memleak.c).
+        line = f"memleak -w 0 {program}" if program == "usertests" else f"memleak {program}"
+        commands.append(Command(
+            f"leak/{program.split()[0] if program.startswith('echo') else program}",
+            line, program_judge(program), started=robust.MEMLEAK_START,
+            attempts=attempts,
+            timeout=USERTESTS_TIMEOUT if program == "usertests" else MMFUZZ_TIMEOUT,
+            replay=replay_text(line, cpus, ctx.faults)))
+    totals = robust.Totals()
+    for outcome in robust.run_commands(ctx, commands, ctx.boot_config(cpus=cpus),
+                                       f"leak-cpus{cpus}", on_boot=armed_check(ctx, None)):
+        totals.add(outcome)
     for folder in ostep_folders(ctx):
         if ctx.should_stop():
             return
-        label = os.path.basename(os.path.abspath(folder)) + "+faults"
-        run_ostep_folder(ctx, folder, cpus=2, faults=armed, check_output=False,
-                         label=label)
+        name = "leak/" + os.path.basename(os.path.abspath(folder))
+        for outcome in run_ostep_leak(ctx, folder, cpus, name):
+            totals.add(outcome)
+    ctx.say(f"leak: {totals.clean} leak checks clean")
 
 
-@suite("kmdebug", default=False,
-       help="kernel built with KMDEBUG=1 (poisoned kmalloc blocks): usertests and the "
-            "OSTEP folders")
+@suite("mmfuzz", default=True,
+       help=f"the fuzzer (mmfuzz, {MMFUZZ_ITERATIONS} iterations x {MMFUZZ_PROCS} "
+            f"processes) with seeds {', '.join(map(str, MMFUZZ_SEEDS))} on CPUS=2 and "
+            f"CPUS=4 (or --cpus N)")
+def mmfuzz_suite(ctx):
+    if not build_images(ctx):
+        ctx.record("mmfuzz", False, "not run: build all failed")
+        return
+    totals = robust.Totals()
+    for cpus in [ctx.options.cpus] if ctx.options.cpus else [2, 4]:
+        if ctx.should_stop():
+            break
+        commands = []
+        for seed in MMFUZZ_SEEDS:
+            line = mmfuzz_line(seed)
+            commands.append(Command(
+                f"mmfuzz CPUS={cpus} seed={seed}", line, judge_mmfuzz,
+                started=robust.MMFUZZ_START, attempts=start_attempts(ctx, None),
+                timeout=MMFUZZ_TIMEOUT, replay=replay_text(line, cpus, ctx.faults)))
+        for outcome in robust.run_commands(ctx, commands, ctx.boot_config(cpus=cpus),
+                                           f"mmfuzz-cpus{cpus}",
+                                           on_boot=armed_check(ctx, None)):
+            totals.add(outcome)
+    ctx.say(f"mmfuzz: {totals.fuzz_text()}")
+
+
+# Not in the default run yet: with injection armed it still finds a leak in
+# usertests and two hangs (kmalloc test 11, mmap test 17); see the open
+# fault-injection issue. Run it with `python3 test/run.py faults`.
+@suite("faults", default=False,
+       help="fault injection armed (FAULTS, or " + " and ".join(FAULTS_CONFIGS) + "): "
+            "usertests, mmfuzz and the OSTEP folders' tests under memleak: no panic, no "
+            "hang, no leak, and failures really injected")
+def faults_suite(ctx):
+    if not build_images(ctx):
+        ctx.record("faults", False, "not run: build all failed")
+        return
+    for value in [ctx.faults] if ctx.faults else FAULTS_CONFIGS:
+        if ctx.should_stop():
+            return
+        run_faults(ctx, value)
+
+
+def run_faults(ctx, value, cpus=2):
+    """usertests, the fuzzer and the OSTEP folders with FAULTS=value, each under memleak."""
+    tag = f"FAULTS={value}"
+    seen = {}
+    commands = []
+    line = "memleak -w 0 -r 3 usertests"
+    commands.append(Command(
+        f"usertests x3 {tag}", line, judge_memleak, started=robust.MEMLEAK_START,
+        attempts=FAULT_ATTEMPTS, timeout=USERTESTS_TIMEOUT, replay=replay_text(line, cpus,
+                                                                                value)))
+    for seed in MMFUZZ_FAULT_SEEDS:
+        line = "memleak -w 0 " + mmfuzz_line(seed)
+        commands.append(Command(
+            f"mmfuzz seed={seed} {tag}", line, judge_all(judge_memleak, judge_mmfuzz),
+            started=robust.MEMLEAK_START, attempts=FAULT_ATTEMPTS, timeout=MMFUZZ_TIMEOUT,
+            replay=replay_text(line, cpus, value)))
+    totals = robust.Totals()
+    config = ctx.boot_config(cpus=cpus, faults=value)
+    for outcome in robust.run_commands(ctx, commands, config, f"faults-{value}",
+                                       on_boot=armed_check(ctx, value, seen)):
+        totals.add(outcome)
+    for folder in ostep_folders(ctx):
+        if ctx.should_stop():
+            return
+        label = os.path.basename(os.path.abspath(folder)) + f"+faults({value})"
+        for outcome in run_ostep_leak(ctx, folder, cpus, label, faults=value, warmups=0):
+            totals.add(outcome)
+    boots = seen.get("boots", 0)
+    if boots:
+        missing = seen.get("missing", 0)
+        ctx.record(f"faults armed at boot {tag}", missing == 0,
+                   f"{missing} of {boots} boots did not print 'faults: armed'")
+    if totals.attempts:
+        ctx.record(f"faults injected {tag}", totals.injected() > 0,
+                   "no allocation failure was injected (" + totals.faults_text() + ")")
+    ctx.say(f"{tag}: {totals.faults_text()}; {totals.clean} leak checks clean; "
+            f"usertests under injection: {totals.usertests_ok} tests passed, "
+            f"{totals.usertests_failed} failed; {totals.fuzz_text()}")
+
+
+@suite("kmdebug", default=True,
+       help="kernel built with KMDEBUG=1 (poisoned kmalloc blocks): usertests, the "
+            "OSTEP folders and mmfuzz under memleak")
 def kmdebug_suite(ctx):
     build_dir = os.path.join(ctx.base_build, "kmdebug")
     variables = ("KMDEBUG=1",)
@@ -380,6 +619,19 @@ def kmdebug_suite(ctx):
         label = os.path.basename(os.path.abspath(folder)) + "+kmdebug"
         run_ostep_folder(ctx, folder, cpus=2, build_dir=build_dir, variables=variables,
                          label=label, build_label="kmdebug")
+    if ctx.should_stop() or not build_images(ctx, build_dir, variables, "kmdebug"):
+        return
+    line = "memleak -w 0 " + mmfuzz_line(MMFUZZ_KMDEBUG_SEED)
+    command = Command(f"mmfuzz CPUS=2 KMDEBUG seed={MMFUZZ_KMDEBUG_SEED}", line,
+                      judge_all(judge_memleak, judge_mmfuzz), started=robust.MEMLEAK_START,
+                      attempts=start_attempts(ctx, None), timeout=MMFUZZ_TIMEOUT,
+                      replay=replay_text(line, 2, ctx.faults, variables))
+    totals = robust.Totals()
+    for outcome in robust.run_commands(ctx, [command],
+                                       ctx.boot_config(build_dir=build_dir, cpus=2),
+                                       "mmfuzz-kmdebug", on_boot=armed_check(ctx, None)):
+        totals.add(outcome)
+    ctx.say(f"mmfuzz KMDEBUG: {totals.fuzz_text()}")
 
 
 @suite("harness", default=False,
