@@ -97,7 +97,8 @@ $(BUILD)/xv6.img: $(KDIR)/bootblock $(KDIR)/kernel
 # ---- user programs --------------------------------------------------------
 
 UDIR := $(BUILD)/user
-ULIB := $(UDIR)/lib/ulib.o $(UDIR)/lib/usys.o $(UDIR)/lib/printf.o $(UDIR)/lib/umalloc.o
+ULIB := $(UDIR)/lib/ulib.o $(UDIR)/lib/usys.o $(UDIR)/lib/printf.o $(UDIR)/lib/umalloc.o \
+        $(UDIR)/lib/children.o
 
 # One program per line; course scripts add theirs after _mkdir.
 UPROGS=\

@@ -159,6 +159,17 @@ def hang_detail(guest, result):
     failure line (the whole dump is in the console log)."""
     if result.status != "timeout":
         return ""
+    return process_list(guest)
+
+
+def leak_detail(guest, reason):
+    """After memleak found processes left over: who they are (Ctrl-P)."""
+    if "LEAK procs" not in reason:
+        return ""
+    return process_list(guest)
+
+
+def process_list(guest):
     dump = guest.procdump()
     procs = [line.split()[:3] for line in dump.splitlines()
              if re.match(r"^\d+ (sleep|run|runble|zombie|embryo)", line.strip())]
@@ -193,7 +204,8 @@ def run_one(ctx, guest, command, boot_label):
     if ok:
         ctx.record(command.name, True, "", seconds)
     else:
-        ctx.record(command.name, False, f"{command.line!r}: {reason} (console log: {log})"
+        ctx.record(command.name, False, f"{command.line!r}: {reason}"
+                                        f"{leak_detail(guest, reason)} (console log: {log})"
                                         f"{replay}")
     if ctx.options.verbose and attempts > 1:
         ctx.say(f"{command.name}: started at attempt {attempts}")
@@ -259,8 +271,9 @@ def run_group(ctx, guest, command, boot_label):
             if ok:
                 ctx.record(name, True, "", None)
             else:
-                ctx.record(name, False, f"{program!r} under memleak: {reason} (console "
-                                        f"log: {log}){replay}")
+                ctx.record(name, False, f"{program!r} under memleak: {reason}"
+                                        f"{leak_detail(guest, reason)} (console log: {log})"
+                                        f"{replay}")
         else:
             ok = False
             why = (result.describe(limit) + hang_detail(guest, result) if not result.ok

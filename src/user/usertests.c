@@ -19,6 +19,7 @@
 #include "memlayout.h"
 #include "mmu.h"
 #include "user.h"
+#include "children.h"
 
 static char buf[8192];
 
@@ -32,6 +33,7 @@ static void give_up(void) __attribute__((noreturn));
 static void give_up(void) {
   if (getpid() != test_pid)
     kill(test_pid);  // a helper failed: take the test down with it
+  end_children();    // and the helpers this process started
   exit();
 }
 
@@ -51,9 +53,7 @@ static void give_up(void) {
 // fork() for tests. The child drops the status pipe, so that a helper
 // left running after a failure cannot make the runner wait for it.
 static int tfork(void) {
-  int pid = fork();
-  if (pid < 0)
-    return pid;
+  int pid = fork_tracked();
   if (pid == 0 && status_fd >= 0) {
     close(status_fd);
     status_fd = -1;

@@ -15,7 +15,7 @@ main(int argc, char *argv[])
 {
   int before = freepages();
   int fds[2];
-  pipe(fds);
+  pipe_or_exit(fds);
   for(int c = 0; c < NCHILD; c++){
     if(fork() == 0){
       uint seed = 31 + c;

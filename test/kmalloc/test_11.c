@@ -14,10 +14,10 @@ main(int argc, char *argv[])
 {
   int before = freepages();
   int counts[2], go[2];
-  pipe(counts);
-  pipe(go);
+  pipe_or_exit(counts);
+  pipe_or_exit(go);
   for(int c = 0; c < NCHILD; c++){
-    if(fork() == 0){
+    if(fork_or_exit() == 0){
       close(counts[0]);
       close(go[1]);
       int got = 0;

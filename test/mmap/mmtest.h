@@ -1,7 +1,8 @@
 // What the mmap tests in this folder share: address-space constants, the
 // XV6_TEST_OUTPUT lines, mmap-or-give-up, a child that touches an address
 // (to see whether that kills it), fork for a parent and child that talk over
-// pipes, pmap lookups and a few small comparisons.
+// pipes, pipe and fork for tests that cannot go on without them, pmap
+// lookups and a few small comparisons.
 //
 // A test that works on a file of its own defines FILE (its name) before
 // including this header, and then also gets create_file() and file_byte().
@@ -15,6 +16,7 @@
 #include "fcntl.h"
 #include "mman.h"
 #include "memstat.h"
+#include "children.h"
 
 #define PGSIZE 4096
 #define MMAP_BASE 0x40000000u    // lowest address the kernel places a mapping at
@@ -46,6 +48,29 @@ static inline char *mmap_or_exit(char *what, void *addr, int len, int prot, int 
     exit();
   }
   return p;
+}
+
+// pipe(), or report the failure and exit (a fault-injection run makes it
+// fail; going on with unset descriptors could read the console forever).
+static inline void pipe_or_exit(int fds[2]) {
+  if (pipe(fds) < 0) {
+    report("pipe", 0);
+    end_children();
+    exit();
+  }
+}
+
+// fork() that remembers the child; if it fails, report it, kill and reap
+// the children forked so far (which may be waiting on a pipe for a word
+// that would never come) and exit.
+static inline int fork_or_exit(void) {
+  int pid = fork_tracked();
+  if (pid < 0) {
+    report("fork", 0);
+    end_children();
+    exit();
+  }
+  return pid;
 }
 
 // Fork a child that reads (do_write 0) or writes (1) *a. Returns 1 if the

@@ -38,7 +38,7 @@ main(int argc, char *argv[])
 
   // Pipes: write from untouched memory, read into untouched memory.
   int fds[2];
-  pipe(fds);
+  pipe_or_exit(fds);
   n = write(fds[1], c + PGSIZE - 150, 300);
   report("write() to a pipe from untouched pages", n == 300 && resident((uint)c) == 2);
   char *dst = b + 1000;

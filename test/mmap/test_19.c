@@ -21,9 +21,9 @@ main(int argc, char *argv[])
     memset(p + pg * PGSIZE, 'A' + pg, PGSIZE);   // pages 4, 5 untouched
 
   int p2c[2], c2p[2], data[2];
-  pipe(p2c);
-  pipe(c2p);
-  pipe(data);
+  pipe_or_exit(p2c);
+  pipe_or_exit(c2p);
+  pipe_or_exit(data);
   int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char res[4], c;

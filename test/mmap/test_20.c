@@ -14,8 +14,8 @@
 int fork_cost(void) {
   int p2c[2], c2p[2];
   char c;
-  pipe(p2c);
-  pipe(c2p);
+  pipe_or_exit(p2c);
+  pipe_or_exit(c2p);
   int f0 = freepages();
   if (fork_with_pipes(p2c, c2p) == 0) {
     write(c2p[1], "r", 1);
@@ -41,8 +41,8 @@ main(int argc, char *argv[])
   fork_cost();        // leaves the parent's pages read-only, not shared
 
   int p2c[2], c2p[2];
-  pipe(p2c);
-  pipe(c2p);
+  pipe_or_exit(p2c);
+  pipe_or_exit(c2p);
   int f0 = freepages();
   int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {

@@ -14,8 +14,8 @@ main(int argc, char *argv[])
   s[PGSIZE] = 'b';            // pages 2 and 3 untouched before fork
 
   int p2c[2], c2p[2];
-  pipe(p2c);
-  pipe(c2p);
+  pipe_or_exit(p2c);
+  pipe_or_exit(c2p);
   int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char c, res[2];

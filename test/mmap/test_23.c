@@ -62,7 +62,7 @@ main(int argc, char *argv[])
   close(create_file('x', 2 * PGSIZE));
 
   int fds[2];
-  pipe(fds);
+  pipe_or_exit(fds);
   if (fds[1] > 9) {
     report("pipe", 0);
     exit();

@@ -66,7 +66,7 @@ main(int argc, char *argv[])
 
   // fork copies all 1200 regions; the child sees every page's data.
   int fds[2];
-  pipe(fds);
+  pipe_or_exit(fds);
   int pid = fork();
   if (pid == 0) {
     close(fds[0]);

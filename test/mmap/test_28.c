@@ -23,8 +23,8 @@ main(int argc, char *argv[])
   close(create_file('z', 2 * PGSIZE));
 
   int p2c[2], c2p[2];
-  pipe(p2c);
-  pipe(c2p);
+  pipe_or_exit(p2c);
+  pipe_or_exit(c2p);
   int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {
     char c;

@@ -41,7 +41,7 @@ main(int argc, char *argv[])
   // read() into a shared file mapping dirties the page like a store.
   m = mmap(0, 3 * PGSIZE, RW, MAP_SHARED, fd, 0);
   int pfd[2];
-  pipe(pfd);
+  pipe_or_exit(pfd);
   write(pfd[1], "piped", 5);
   report("read() into a shared file mapping",
          m != MAP_FAILED && read(pfd[0], m + PGSIZE + 20, 5) == 5);

@@ -31,7 +31,7 @@ main(int argc, char *argv[])
   int wo = open(FILE, O_WRONLY);
   int dir = open("/", O_RDONLY);
   int pfd[2];
-  pipe(pfd);
+  pipe_or_exit(pfd);
   // Warm-up: the page table for the area mappings go to stays with the
   // process, so make it exist before counting.
   char *w = mmap(0, PGSIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -99,7 +99,7 @@ main(int argc, char *argv[])
   m = mmap(0, 3 * PGSIZE, RW, MAP_SHARED, fd, 0);
   close(fd);
   int p2c[2];
-  pipe(p2c);
+  pipe_or_exit(p2c);
   if (fork() == 0) {
     char c;
     close(p2c[1]);

@@ -20,8 +20,8 @@ main(int argc, char *argv[])
   (void)*(volatile char *)m;              // page 0 present in the parent, clean
 
   int p2c[2], c2p[2];
-  pipe(p2c);
-  pipe(c2p);
+  pipe_or_exit(p2c);
+  pipe_or_exit(c2p);
   if (fork_with_pipes(p2c, c2p) == 0) {
     char c;
     int cfd = open(FILE, O_RDWR);

@@ -16,8 +16,8 @@
 // it) and the child checks it.
 void one(char *kind, char *m, char base) {
   int p2c[2], c2p[2];
-  pipe(p2c);
-  pipe(c2p);
+  pipe_or_exit(p2c);
+  pipe_or_exit(c2p);
   m[0] = base;
   int pid = fork_with_pipes(p2c, c2p);
   if (pid == 0) {

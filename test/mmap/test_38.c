@@ -19,8 +19,8 @@
 // checks that, in a private mapping, it sees only its own store.
 int run(char *m, int private) {
   int go[2], res[2];
-  pipe(go);
-  pipe(res);
+  pipe_or_exit(go);
+  pipe_or_exit(res);
   for (int i = 0; i < NPROC; i++) {
     if (fork() == 0) {
       char c;
@@ -86,7 +86,7 @@ main(int argc, char *argv[])
       break;
     }
     int go[2];
-    pipe(go);
+    pipe_or_exit(go);
     for (int i = 0; i < NPROC; i++) {
       if (fork() == 0) {
         char c;

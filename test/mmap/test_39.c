@@ -39,7 +39,7 @@ void work(void) {
     return;
   // fork from this stack.
   int fds[2];
-  pipe(fds);
+  pipe_or_exit(fds);
   char mine = 'm';
   int pid = fork();
   if (pid == 0) {
