@@ -548,10 +548,7 @@ def mmfuzz_suite(ctx):
     ctx.say(f"mmfuzz: {totals.fuzz_text()}")
 
 
-# Not in the default run yet: with injection armed it still finds a leak in
-# usertests and two hangs (kmalloc test 11, mmap test 17); see the open
-# fault-injection issue. Run it with `python3 test/run.py faults`.
-@suite("faults", default=False,
+@suite("faults", default=True,
        help="fault injection armed (FAULTS, or " + " and ".join(FAULTS_CONFIGS) + "): "
             "usertests, mmfuzz and the OSTEP folders' tests under memleak: no panic, no "
             "hang, no leak, and failures really injected")
