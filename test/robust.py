@@ -45,6 +45,7 @@ INJECTED_RE = re.compile(
 USERTESTS_OK_RE = re.compile(r"^(\w+) ok$", re.MULTILINE)
 USERTESTS_FAILED_RE = re.compile(r"^(\w+): FAILED$", re.MULTILINE)
 ARMED_RE = re.compile(r"faults: armed[^\n]*")
+OOM_KILL_RE = re.compile(r"^pid \d+ \S+: killed: out of memory", re.MULTILINE)
 
 
 @dataclasses.dataclass
@@ -343,6 +344,7 @@ class Totals:
     clean: int = 0               # "memleak: clean" and "mmfuzz: PASS" lines
     usertests_ok: int = 0
     usertests_failed: int = 0
+    oom_kills: int = 0           # processes the kernel killed for want of a page
     attempts: int = 0
 
     def add(self, outcome):
@@ -365,6 +367,7 @@ class Totals:
         self.clean += out.count(MEMLEAK_CLEAN) + out.count(MMFUZZ_PASS)
         self.usertests_ok += len(USERTESTS_OK_RE.findall(out))
         self.usertests_failed += len(USERTESTS_FAILED_RE.findall(out))
+        self.oom_kills += len(OOM_KILL_RE.findall(out))
 
     def injected(self):
         return self.kalloc_injected + self.kmalloc_injected
@@ -375,4 +378,5 @@ class Totals:
 
     def faults_text(self):
         return (f"injected kalloc {self.kalloc_injected} of {self.kalloc_attempts}, "
-                f"kmalloc {self.kmalloc_injected} of {self.kmalloc_attempts}")
+                f"kmalloc {self.kmalloc_injected} of {self.kmalloc_attempts}; "
+                f"{self.oom_kills} processes killed for want of memory on a page fault")

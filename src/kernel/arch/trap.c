@@ -51,15 +51,24 @@ static const char *trap_name(uint trapno) {
 }
 
 // A user process did something fatal: say so in one line and kill it.
-static void kill_faulting(struct proc *p, struct trapframe *tf, uint addr) {
-  if (tf->trapno == T_PGFLT)
+// For a page fault, `why` says whether the access was illegal or could not
+// be served (no memory, past the end of a mapped file).
+static void kill_faulting(struct proc *p, struct trapframe *tf, uint addr,
+                          enum fault_result why) {
+  if (tf->trapno != T_PGFLT)
+    cprintf("pid %d %s: killed: %s (trap %d, err 0x%x) at eip 0x%x\n",
+            p->pid, p->name, trap_name(tf->trapno), tf->trapno, tf->err, tf->eip);
+  else if (why == FAULT_NO_MEMORY)
+    cprintf("pid %d %s: killed: out of memory on a page fault at addr 0x%x, eip 0x%x\n",
+            p->pid, p->name, addr, tf->eip);
+  else if (why == FAULT_PAST_EOF)
+    cprintf("pid %d %s: killed: page fault past the end of a mapped file at addr 0x%x, "
+            "eip 0x%x\n", p->pid, p->name, addr, tf->eip);
+  else
     cprintf("pid %d %s: killed: %s (%s %s) at addr 0x%x, eip 0x%x\n",
             p->pid, p->name, trap_name(tf->trapno),
             (tf->err & 2) ? "write" : "read",
             (tf->err & 1) ? "protection" : "not mapped", addr, tf->eip);
-  else
-    cprintf("pid %d %s: killed: %s (trap %d, err 0x%x) at eip 0x%x\n",
-            p->pid, p->name, trap_name(tf->trapno), tf->trapno, tf->err, tf->eip);
   p->killed = 1;
 }
 
@@ -112,18 +121,15 @@ void trap(struct trapframe *tf) {
   case T_PGFLT: {
     uint addr = rcr2();
     p = myproc();
+    enum fault_result why = FAULT_ILLEGAL;
     if (p && addr < KERNBASE) {
       // A fault on a user address, from user code or from the kernel
       // touching a user buffer: lazily-mapped pages are filled here.
-      if (handle_page_fault(p, addr, tf->err) == 0)
+      if ((why = handle_page_fault(p, addr, tf->err)) == FAULT_FIXED)
         break;
-      if ((tf->cs & 3) == DPL_USER) {
-        kill_faulting(p, tf, addr);
-        break;
-      }
     }
     if ((tf->cs & 3) == DPL_USER && p) {
-      kill_faulting(p, tf, addr);
+      kill_faulting(p, tf, addr, why);
       break;
     }
     cprintf("kernel page fault at addr 0x%x, eip 0x%x, err 0x%x, cpu %d\n",
@@ -138,7 +144,7 @@ void trap(struct trapframe *tf) {
               tf->trapno, trap_name(tf->trapno), cpuid(), tf->eip, rcr2());
       panic("trap");
     }
-    kill_faulting(p, tf, rcr2());
+    kill_faulting(p, tf, rcr2(), FAULT_ILLEGAL);
   }
 
   // A killed process leaves once it is about to return to user space

@@ -26,6 +26,7 @@
 #include "mm/vm.h"
 #include "mm/mmap.h"
 #include "mm/pageset.h"
+#include "mm/pagefault.h"
 #include "mm/filemap.h"
 #include "fs/file.h"
 #include "fs/inode.h"
@@ -82,38 +83,44 @@ void filemap_detach(struct region *r) {
 }
 
 // Fill page with the file's bytes at `off` (zeros past the end).
-// Returns -1 if off is at or past the end of the file.
-static int fill_from_file(struct inode *ip, char *page, uint off, int allow_past_end) {
+// FAULT_PAST_EOF if off is at or past the end of the file (and that is
+// not allowed), or if the file could not be read.
+static enum fault_result fill_from_file(struct inode *ip, char *page, uint off,
+                                        int allow_past_end) {
   memset(page, 0, PGSIZE);
   ilock(ip);
   uint size = ip->size;
-  int rc = 0;
+  enum fault_result rc = FAULT_FIXED;
   if (off >= size) {
-    rc = allow_past_end ? 0 : -1;
+    rc = allow_past_end ? FAULT_FIXED : FAULT_PAST_EOF;
   } else {
     uint n = size - off < PGSIZE ? size - off : PGSIZE;
     if (readi(ip, page, off, n) != (int)n)
-      rc = -1;
+      rc = FAULT_PAST_EOF;
   }
   iunlock(ip);
   return rc;
 }
 
-char *filemap_page(struct region *r, uint va) {
+enum fault_result filemap_page(struct region *r, uint va, char **pagep) {
   uint rel = PGROUNDDOWN(va) - r->start;
   uint off = r->offset + rel;
   struct inode *ip = r->file->ip;
   // The course's form lets a mapping run past the end of the file (its
   // msync grows the file); Linux mappings fault there.
   int past_end_ok = r->course;
+  enum fault_result rc;
 
   if (r->pages == 0) {               // private: a copy of our own
     char *page = kalloc();
-    if (page && fill_from_file(ip, page, off, past_end_ok) < 0) {
+    if (page == 0)
+      return FAULT_NO_MEMORY;
+    if ((rc = fill_from_file(ip, page, off, past_end_ok)) != FAULT_FIXED) {
       kfree(page);
-      page = 0;
+      return rc;
     }
-    return page;
+    *pagep = page;
+    return FAULT_FIXED;
   }
 
   uint idx = r->pgoff + rel / PGSIZE;
@@ -121,19 +128,20 @@ char *filemap_page(struct region *r, uint va) {
   if (page == 0) {
     char *fresh = kalloc();
     if (fresh == 0)
-      return 0;
-    if (fill_from_file(ip, fresh, off, past_end_ok) < 0) {
+      return FAULT_NO_MEMORY;
+    if ((rc = fill_from_file(ip, fresh, off, past_end_ok)) != FAULT_FIXED) {
       kfree(fresh);
-      return 0;
+      return rc;
     }
     page = pageset_install(r->pages, idx, fresh);
     if (page != fresh)
       kfree(fresh);                  // lost a race (or no memory): use the winner
     if (page == 0)
-      return 0;
+      return FAULT_NO_MEMORY;
   }
   kref_get(page);                    // the mapping's reference; the set keeps its own
-  return page;
+  *pagep = page;
+  return FAULT_FIXED;
 }
 
 // Bytes one log transaction may carry when it only overwrites existing

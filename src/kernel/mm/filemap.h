@@ -4,6 +4,7 @@
 #define KERNEL_MM_FILEMAP_H
 
 #include "types.h"
+#include "mm/pagefault.h"
 
 struct region;
 
@@ -12,10 +13,11 @@ struct region;
 int  filemap_attach(struct region *r);
 // Drop a file region's backing (called when the region record is freed).
 void filemap_detach(struct region *r);
-// A page holding the file data for user address va of r, with one
-// reference for the caller to map. 0 when va lies wholly past the end
-// of the file (the process must be killed) or memory ran out.
-char *filemap_page(struct region *r, uint va);
+// Find or read in the page holding the file data for user address va of
+// r and put it in *pagep, with one reference for the caller to map.
+// FAULT_PAST_EOF when va lies wholly past the end of the file (the process
+// must be killed), FAULT_NO_MEMORY when memory ran out.
+enum fault_result filemap_page(struct region *r, uint va, char **pagep);
 // Write the dirty pages of [start, end) back to the file, in runs of
 // adjacent pages, and mark them clean. -1 on an I/O failure.
 int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end);

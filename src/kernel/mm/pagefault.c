@@ -41,19 +41,19 @@ static char *anon_page(struct region *r, uint va) {
   return page;
 }
 
-int handle_page_fault(struct proc *p, uint va, uint err) {
+enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
   if (va >= KERNBASE)
-    return -1;
+    return FAULT_ILLEGAL;
   struct region *r = mmap_find(p, va);
   if (r == 0)
-    return -1;
+    return FAULT_ILLEGAL;
   int write = (err & PF_WRITE) != 0;
   if (r->prot == PROT_NONE || (write && !(r->prot & PROT_WRITE)))
-    return -1;
+    return FAULT_ILLEGAL;
 
   pte_t *pte = walkpgdir(p->pgdir, (void *)va, 1);
   if (pte == 0)
-    return -1;                    // no memory for a page table
+    return FAULT_NO_MEMORY;       // for the page table
 
   if (*pte & PTE_P) {
     char *page = P2V(PTE_ADDR(*pte));
@@ -62,7 +62,7 @@ int handle_page_fault(struct proc *p, uint va, uint err) {
       // Copy-on-write: this process gets its own copy.
       char *copy = kalloc();
       if (copy == 0)
-        return -1;
+        return FAULT_NO_MEMORY;
       memmove(copy, page, PGSIZE);
       *pte = V2P(copy) | PTE_P | mmap_pte_perm(r, 0);
       kfree(page);                // drop our share of the original
@@ -72,11 +72,16 @@ int handle_page_fault(struct proc *p, uint va, uint err) {
       *pte = PTE_ADDR(*pte) | PTE_P | (*pte & (PTE_D | PTE_A)) | mmap_pte_perm(r, 0);
     }
   } else {
-    char *page = r->kind == RK_FILE ? filemap_page(r, va) : anon_page(r, va);
-    if (page == 0)
-      return -1;
+    char *page;
+    if (r->kind == RK_FILE) {
+      enum fault_result why = filemap_page(r, va, &page);
+      if (why != FAULT_FIXED)
+        return why;
+    } else if ((page = anon_page(r, va)) == 0) {
+      return FAULT_NO_MEMORY;
+    }
     *pte = V2P(page) | PTE_P | mmap_pte_perm(r, 0);
   }
   invlpg((void *)PGROUNDDOWN(va));
-  return 0;
+  return FAULT_FIXED;
 }
