@@ -66,8 +66,8 @@ def parse_arguments(argv):
 
     group = parser.add_argument_group("QEMU")
     group.add_argument("--cpus", type=int, metavar="N",
-                       help="CPUs for usertests (default: both 1 and 2) and for the "
-                            "OSTEP folders (default: 2)")
+                       help="CPUs for usertests (default: both 1 and 2), for the "
+                            "OSTEP folders and for the fault-injection runs (default: 2)")
     group.add_argument("--faults", metavar="VALUE", default=os.environ.get("FAULTS", ""),
                        help="arm fault injection, e.g. kalloc=1/50,kmalloc=1/20,seed=7 "
                             "(default: $FAULTS)")

@@ -479,9 +479,9 @@ def ostep_suite(ctx):
         run_ostep_folder(ctx, folder, cpus=ctx.options.cpus or 2)
 
 
-@suite("usertests", default=True, help="usertests with CPUS=1 and CPUS=2 (or --cpus N)")
+@suite("usertests", default=True, help="usertests with CPUS=1, 2 and 4 (or --cpus N)")
 def usertests_suite(ctx):
-    for cpus in [ctx.options.cpus] if ctx.options.cpus else [1, 2]:
+    for cpus in [ctx.options.cpus] if ctx.options.cpus else [1, 2, 4]:
         if ctx.should_stop():
             return
         run_usertests(ctx, cpus)
@@ -559,7 +559,7 @@ def faults_suite(ctx):
     for value in [ctx.faults] if ctx.faults else FAULTS_CONFIGS:
         if ctx.should_stop():
             return
-        run_faults(ctx, value)
+        run_faults(ctx, value, cpus=ctx.options.cpus or 2)
 
 
 def run_faults(ctx, value, cpus=2):

@@ -215,24 +215,26 @@ void iunlock(struct inode *ip) {
 // Drop a reference. When it is the last one and no directory names the
 // inode any more, free its blocks and the inode itself. Must be called
 // inside a transaction (it may write), without holding ip->lock.
+//
+// The inode's lock is taken only in that last case. Taking it on every
+// call would deadlock: create() returns its new file locked while it
+// drops the directory (iput(dp) waits for dp's lock), and a link() of the
+// same name holds dp locked while dirlink() drops the file it found
+// (iput(file) waits for the file's lock).
 void iput(struct inode *ip) {
-  acquiresleep(&ip->lock);
-  if (ip->valid && ip->nlink == 0) {
-    acquire(&itable.lock);
-    int last = (ip->ref == 1);
-    release(&itable.lock);
-    if (last) {
-      // Nobody else can find it (no links) or hold it (ref is ours), so
-      // nobody can be waiting for this lock either.
-      itrunc(ip);
-      ip->type = 0;
-      iupdate(ip);
-      ip->valid = 0;   // a later iget of this number must re-read it
-    }
-  }
-  releasesleep(&ip->lock);
-
   acquire(&itable.lock);
+  if (ip->ref == 1 && ip->valid && ip->nlink == 0) {
+    // Ours is the only reference and no directory leads here, so nobody
+    // else holds or can take this lock: acquiring it does not wait.
+    release(&itable.lock);
+    acquiresleep(&ip->lock);
+    itrunc(ip);
+    ip->type = 0;
+    iupdate(ip);
+    ip->valid = 0;   // a later iget of this number must re-read it
+    releasesleep(&ip->lock);
+    acquire(&itable.lock);
+  }
   ip->ref--;
   release(&itable.lock);
 }
