@@ -52,11 +52,13 @@ def suite(name, default, help):
 # Folders in the OSTEP format that the "ostep" suite runs, when they exist.
 DEFAULT_OSTEP_FOLDERS = ["test/example", "test/kmalloc", "test/mmap"]
 
-# The FAULTS value of the "faults" suite (when FAULTS is not set in the environment).
+# The FAULTS values of the "faults" suite (when FAULTS is not set in the environment)
+# and the CPUs each runs on: first a setting where everything fails now and then;
+# then one where page allocations rarely fail, so fork and exec mostly work and the
+# programs get deep into their work, kmalloc fails often, and four CPUs race (that is
+# where a create/link deadlock in the file system showed up).
 DEFAULT_FAULTS = "kalloc=1/50,kmalloc=1/20,seed=7,user=1"
-# ... and a second setting, run after it: page allocations rarely fail, so fork and
-# exec mostly work and the programs get deep into their work; kmalloc fails often.
-FAULTS_CONFIGS = (DEFAULT_FAULTS, "kalloc=1/400,kmalloc=1/10,seed=11,user=1")
+FAULTS_CONFIGS = ((DEFAULT_FAULTS, 2), ("kalloc=1/400,kmalloc=1/10,seed=11,user=1", 4))
 
 # The fuzzer (src/user/mmfuzz.c): seeds and size of each run. One run of
 # 2000 iterations x 4 workers issues about 25,000 operations (the victims the workers
@@ -549,17 +551,18 @@ def mmfuzz_suite(ctx):
 
 
 @suite("faults", default=True,
-       help="fault injection armed (FAULTS, or " + " and ".join(FAULTS_CONFIGS) + "): "
+       help="fault injection armed (FAULTS, or " +
+            " and ".join(f"{value} on CPUS={cpus}" for value, cpus in FAULTS_CONFIGS) + "): "
             "usertests, mmfuzz and the OSTEP folders' tests under memleak: no panic, no "
             "hang, no leak, and failures really injected")
 def faults_suite(ctx):
     if not build_images(ctx):
         ctx.record("faults", False, "not run: build all failed")
         return
-    for value in [ctx.faults] if ctx.faults else FAULTS_CONFIGS:
+    for value, cpus in [(ctx.faults, 2)] if ctx.faults else FAULTS_CONFIGS:
         if ctx.should_stop():
             return
-        run_faults(ctx, value, cpus=ctx.options.cpus or 2)
+        run_faults(ctx, value, cpus=ctx.options.cpus or cpus)
 
 
 def run_faults(ctx, value, cpus=2):
@@ -597,7 +600,7 @@ def run_faults(ctx, value, cpus=2):
     if totals.attempts:
         ctx.record(f"faults injected {tag}", totals.injected() > 0,
                    "no allocation failure was injected (" + totals.faults_text() + ")")
-    ctx.say(f"{tag}: {totals.faults_text()}; {totals.clean} leak checks clean; "
+    ctx.say(f"{tag} CPUS={cpus}: {totals.faults_text()}; {totals.clean} leak checks clean; "
             f"usertests under injection: {totals.usertests_ok} tests passed, "
             f"{totals.usertests_failed} failed; {totals.fuzz_text()}")
 
