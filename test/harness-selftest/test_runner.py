@@ -127,7 +127,8 @@ class RunnerEndToEnd(unittest.TestCase):
         self.assertIn("AddressSanitizer", run.line("host/c_test"))
         self.assertEqual(run.verdict("usertests CPUS=1"), "PASS")
         self.assertEqual(run.verdict("usertests CPUS=2"), "PASS")
-        self.assertEqual(run.summary(), (4, 2, 0))
+        self.assertEqual(run.verdict("usertests CPUS=4"), "PASS")
+        self.assertEqual(run.summary(), (5, 2, 0))
         self.assertIn("accelerator used: tcg", run.stdout)
 
     def test_usertests_failures(self):
@@ -149,7 +150,7 @@ class RunnerEndToEnd(unittest.TestCase):
         self.assertIn("undeclared identifier 'oops'", run.line("build all"), run)
         self.assertIn("not run: build all failed", run.line("usertests CPUS=1"))
         self.assertIn("not run: build all failed", run.line("course/1"))
-        self.assertEqual(run.summary(), (0, 4, 0))
+        self.assertEqual(run.summary(), (0, 5, 0))        # build, usertests x3, course/1
 
     def test_boot_failures(self):
         folder = self.ws.folder("course", {"test_1.c": passing(1), "1.out": expected(1),
@@ -200,7 +201,7 @@ class RunnerEndToEnd(unittest.TestCase):
         run = self.ws.run("usertests", "--kvm")
         self.assertIn("accelerator: kvm (first boot reached the prompt", run.stdout, run)
         self.assertIn("accelerator used: kvm", run.stdout)
-        self.assertEqual(run.summary(), (2, 0, 0))
+        self.assertEqual(run.summary(), (3, 0, 0))        # usertests on 1, 2 and 4 CPUs
 
     def test_budget_bounds_the_run(self):
         self.ws.scenario({"kernel": {"usertests": "hang"}})
