@@ -379,4 +379,5 @@ class Totals:
     def faults_text(self):
         return (f"injected kalloc {self.kalloc_injected} of {self.kalloc_attempts}, "
                 f"kmalloc {self.kmalloc_injected} of {self.kmalloc_attempts}; "
-                f"{self.oom_kills} processes killed for want of memory on a page fault")
+                f"{self.oom_kills} process{'' if self.oom_kills == 1 else 'es'} killed for "
+                f"want of memory on a page fault")
