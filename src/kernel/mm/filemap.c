@@ -82,66 +82,24 @@ void filemap_detach(struct region *r) {
     iunlock(ip);
 }
 
-// Fill page with the file's bytes at `off` (zeros past the end).
-// FAULT_PAST_EOF if off is at or past the end of the file (and that is
-// not allowed), or if the file could not be read.
-static enum fault_result fill_from_file(struct inode *ip, char *page, uint off,
-                                        int allow_past_end) {
+enum fault_result filemap_fill(struct region *r, uint va, char *page) {
+  struct inode *ip = r->file->ip;
+  uint off = r->offset + (PGROUNDDOWN(va) - r->start);
   memset(page, 0, PGSIZE);
   ilock(ip);
   uint size = ip->size;
   enum fault_result rc = FAULT_FIXED;
   if (off >= size) {
-    rc = allow_past_end ? FAULT_FIXED : FAULT_PAST_EOF;
+    // The course's form lets a mapping run past the end of the file (its
+    // msync grows the file); Linux mappings fault there.
+    rc = r->course ? FAULT_FIXED : FAULT_PAST_EOF;
   } else {
     uint n = size - off < PGSIZE ? size - off : PGSIZE;
     if (readi(ip, page, off, n) != (int)n)
-      rc = FAULT_PAST_EOF;
+      rc = FAULT_PAST_EOF;       // (a short read: the file ended)
   }
   iunlock(ip);
   return rc;
-}
-
-enum fault_result filemap_page(struct region *r, uint va, char **pagep) {
-  uint rel = PGROUNDDOWN(va) - r->start;
-  uint off = r->offset + rel;
-  struct inode *ip = r->file->ip;
-  // The course's form lets a mapping run past the end of the file (its
-  // msync grows the file); Linux mappings fault there.
-  int past_end_ok = r->course;
-  enum fault_result rc;
-
-  if (r->pages == 0) {               // private: a copy of our own
-    char *page = kalloc();
-    if (page == 0)
-      return FAULT_NO_MEMORY;
-    if ((rc = fill_from_file(ip, page, off, past_end_ok)) != FAULT_FIXED) {
-      kfree(page);
-      return rc;
-    }
-    *pagep = page;
-    return FAULT_FIXED;
-  }
-
-  uint idx = r->pgoff + rel / PGSIZE;
-  char *page = pageset_lookup(r->pages, idx);
-  if (page == 0) {
-    char *fresh = kalloc();
-    if (fresh == 0)
-      return FAULT_NO_MEMORY;
-    if ((rc = fill_from_file(ip, fresh, off, past_end_ok)) != FAULT_FIXED) {
-      kfree(fresh);
-      return rc;
-    }
-    page = pageset_install(r->pages, idx, fresh);
-    if (page != fresh)
-      kfree(fresh);                  // lost a race (or no memory): use the winner
-    if (page == 0)
-      return FAULT_NO_MEMORY;
-  }
-  kref_get(page);                    // the mapping's reference; the set keeps its own
-  *pagep = page;
-  return FAULT_FIXED;
 }
 
 // Bytes one log transaction may carry when it only overwrites existing

@@ -13,11 +13,10 @@ struct region;
 int  filemap_attach(struct region *r);
 // Drop a file region's backing (called when the region record is freed).
 void filemap_detach(struct region *r);
-// Find or read in the page holding the file data for user address va of
-// r and put it in *pagep, with one reference for the caller to map.
-// FAULT_PAST_EOF when va lies wholly past the end of the file (the process
-// must be killed), FAULT_NO_MEMORY when memory ran out.
-enum fault_result filemap_page(struct region *r, uint va, char **pagep);
+// Fill page with the file data for user address va of r (zeros after the
+// end of the file). FAULT_PAST_EOF when va lies wholly past the end of the
+// file (the process must be killed).
+enum fault_result filemap_fill(struct region *r, uint va, char *page);
 // Write the dirty pages of [start, end) back to the file, in runs of
 // adjacent pages, and mark them clean. -1 on an I/O failure.
 int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end);

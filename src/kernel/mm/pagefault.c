@@ -15,30 +15,48 @@
 #include "mm/pagefault.h"
 #include "lib/klib.h"
 
-// A zeroed page for an anonymous region, shared through the region's
-// page set for MAP_SHARED. Returns the page with one reference for the
-// caller's mapping, or 0 when out of memory.
-static char *anon_page(struct region *r, uint va) {
-  char *fresh;
-  if (r->pages == 0) {
-    if ((fresh = kalloc()) != 0)
-      memset(fresh, 0, PGSIZE);
-    return fresh;
+// A new page for user address va of r: zeroed (anonymous) or read from
+// the file.
+static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
+  char *page = kalloc();
+  if (page == 0)
+    return FAULT_NO_MEMORY;
+  enum fault_result rc = FAULT_FIXED;
+  if (r->kind == RK_FILE)
+    rc = filemap_fill(r, va, page);
+  else
+    memset(page, 0, PGSIZE);
+  if (rc != FAULT_FIXED) {
+    kfree(page);
+    return rc;
   }
+  *pagep = page;
+  return FAULT_FIXED;
+}
+
+// The page to map at user address va of r, with one reference for the
+// caller's mapping: a new page of its own for a private region; for a
+// region with a page set (shared), the set's page, made and installed on
+// the first touch by any of the set's mappers.
+static enum fault_result region_page(struct region *r, uint va, char **pagep) {
+  if (r->pages == 0)
+    return fresh_page(r, va, pagep);
   uint idx = r->pgoff + (PGROUNDDOWN(va) - r->start) / PGSIZE;
   char *page = pageset_lookup(r->pages, idx);
   if (page == 0) {
-    if ((fresh = kalloc()) == 0)
-      return 0;
-    memset(fresh, 0, PGSIZE);
+    char *fresh;
+    enum fault_result rc = fresh_page(r, va, &fresh);
+    if (rc != FAULT_FIXED)
+      return rc;
     page = pageset_install(r->pages, idx, fresh);
     if (page != fresh)
-      kfree(fresh);
+      kfree(fresh);               // lost a race (or no memory): use the winner
     if (page == 0)
-      return 0;
+      return FAULT_NO_MEMORY;
   }
-  kref_get(page);
-  return page;
+  kref_get(page);                 // the mapping's; the set keeps its own
+  *pagep = page;
+  return FAULT_FIXED;
 }
 
 enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
@@ -73,13 +91,9 @@ enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
     }
   } else {
     char *page;
-    if (r->kind == RK_FILE) {
-      enum fault_result why = filemap_page(r, va, &page);
-      if (why != FAULT_FIXED)
-        return why;
-    } else if ((page = anon_page(r, va)) == 0) {
-      return FAULT_NO_MEMORY;
-    }
+    enum fault_result why = region_page(r, va, &page);
+    if (why != FAULT_FIXED)
+      return why;
     *pte = V2P(page) | PTE_P | mmap_pte_perm(r, 0);
   }
   invlpg((void *)PGROUNDDOWN(va));
