@@ -17,6 +17,7 @@ CPUS   ?= 2
 QEMU   ?= qemu-system-i386
 CC     := clang
 LD     := ld.lld
+AR     := ar
 HOSTCC ?= cc
 
 # ---- flags ----------------------------------------------------------------
@@ -97,8 +98,15 @@ $(BUILD)/xv6.img: $(KDIR)/bootblock $(KDIR)/kernel
 # ---- user programs --------------------------------------------------------
 
 UDIR := $(BUILD)/user
-ULIB := $(UDIR)/lib/ulib.o $(UDIR)/lib/usys.o $(UDIR)/lib/printf.o $(UDIR)/lib/umalloc.o \
-        $(UDIR)/lib/children.o
+# The user library is an archive, so a program links in only the pieces it uses
+# (children.o, say, only in programs that track the children they fork).
+ULIB_OBJS := $(UDIR)/lib/ulib.o $(UDIR)/lib/usys.o $(UDIR)/lib/printf.o \
+             $(UDIR)/lib/umalloc.o $(UDIR)/lib/children.o
+ULIB := $(UDIR)/lib/ulib.a
+
+$(ULIB): $(ULIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 # One program per line; course scripts add theirs after _mkdir.
 UPROGS=\
