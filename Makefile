@@ -70,7 +70,8 @@ $(KDIR)/entryother.bin: src/kernel/boot/entryother.S
 	$(CC) $(ASFLAGS_K) -c $< -o $(KDIR)/entryother.o
 	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7000 --oformat binary -o $@ $(KDIR)/entryother.o
 
-$(KDIR)/initcode.bin: src/kernel/boot/initcode.S
+# Linked at USERBASE, which is set in this Makefile.
+$(KDIR)/initcode.bin: src/kernel/boot/initcode.S Makefile
 	@mkdir -p $(KDIR)
 	$(CC) $(ASFLAGS_K) -c $< -o $(KDIR)/initcode.o
 	$(LD) $(LDFLAGS) -N -e start -Ttext $(USERBASE) --oformat binary -o $@ $(KDIR)/initcode.o
@@ -229,7 +230,7 @@ qemu: all
 qemu-nox: all
 	$(FAULTS_CHECK) $(QEMU) -nographic $(QEMUOPTS) $(QEMU_OK)
 
-GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 QEMUGDB := -S -gdb tcp::$(GDBPORT)
 
 # A gdb script passed with -x: gdb 13 refuses to auto-load a ./.gdbinit it
