@@ -1,13 +1,19 @@
 // Kill messages name what is at the address, not the CPU's error bits: a
 // store into a read-only mapping is "read-only" whether or not the page
 // was touched before; PROT_NONE, unmapped and kernel addresses each get
-// their own reason. (The console line is printed from the same reason.)
+// their own reason, and other CPU exceptions another. (The console line
+// is printed from the same reason.)
 #include "types.h"
 #include "user.h"
 #include "mman.h"
 #include "killwhy.h"
 
 #define PGSIZE 4096
+
+// Not a page fault: an invalid instruction is reported as a CPU exception.
+static void do_ud2(volatile char *unused) {
+  asm volatile("ud2");
+}
 
 int main(int argc, char *argv[]) {
   volatile char *ro = mmap(0, 2 * PGSIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -31,5 +37,6 @@ int main(int argc, char *argv[]) {
               why_killed(do_write, (char *)0x7f000000), KILL_NO_MAPPING);
   report_kill("read of a kernel address: kernel address",
               why_killed(do_read, (char *)0x80100000), KILL_KERNEL);
+  report_kill("invalid instruction: CPU exception", why_killed(do_ud2, 0), KILL_TRAP);
   exit();
 }

@@ -71,53 +71,59 @@ static void kill_faulting(struct proc *p, struct trapframe *tf, uint addr,
   const char *access = (tf->err & PF_WRITE) ? "store" : "read";
   uint start = 0, end = 0;
   int prot = 0;
-  int reason = KILL_TRAP;
-  if (tf->trapno != T_PGFLT) {
+  int reason;
+  if (tf->trapno != T_PGFLT)
+    why = FAULT_FIXED;   // (not a page fault: no address to explain)
+  switch (why) {
+  case FAULT_FIXED:
     cprintf("pid %d %s: killed: %s (trap %d, err 0x%x), eip 0x%x\n",
             p->pid, p->name, trap_name(tf->trapno), tf->trapno, tf->err, tf->eip);
-  } else if (why == FAULT_READ_ONLY || why == FAULT_PROT_NONE) {
+    reason = KILL_TRAP;
+    break;
+  case FAULT_NULL:
+    cprintf("pid %d %s: killed: NULL pointer (%s at addr 0x%x), eip 0x%x\n",
+            p->pid, p->name, access, addr, tf->eip);
+    reason = KILL_NULL;
+    break;
+  case FAULT_KERNEL:
+    cprintf("pid %d %s: killed: kernel address 0x%x (%s), eip 0x%x\n",
+            p->pid, p->name, addr, access, tf->eip);
+    reason = KILL_KERNEL;
+    break;
+  case FAULT_GUARD:
+    cprintf("pid %d %s: killed: stack guard page (%s at addr 0x%x: stack overflow), "
+            "eip 0x%x\n", p->pid, p->name, access, addr, tf->eip);
+    reason = KILL_GUARD;
+    break;
+  case FAULT_READ_ONLY:
     fault_region(p, addr, &start, &end, &prot);
-    if (why == FAULT_READ_ONLY)
-      cprintf("pid %d %s: killed: store into read-only mapping 0x%x-0x%x (%s) "
-              "at addr 0x%x, eip 0x%x\n", p->pid, p->name, start, end,
-              prot_name(prot), addr, tf->eip);
-    else
-      cprintf("pid %d %s: killed: PROT_NONE mapping 0x%x-0x%x (%s at addr 0x%x), "
-              "eip 0x%x\n", p->pid, p->name, start, end, access, addr, tf->eip);
-    reason = why == FAULT_READ_ONLY ? KILL_READ_ONLY : KILL_PROT_NONE;
-  } else {
-    switch (why) {
-    case FAULT_NULL:
-      cprintf("pid %d %s: killed: NULL pointer (%s at addr 0x%x), eip 0x%x\n",
-              p->pid, p->name, access, addr, tf->eip);
-      reason = KILL_NULL;
-      break;
-    case FAULT_KERNEL:
-      cprintf("pid %d %s: killed: kernel address 0x%x (%s), eip 0x%x\n",
-              p->pid, p->name, addr, access, tf->eip);
-      reason = KILL_KERNEL;
-      break;
-    case FAULT_GUARD:
-      cprintf("pid %d %s: killed: stack guard page (%s at addr 0x%x: stack overflow), "
-              "eip 0x%x\n", p->pid, p->name, access, addr, tf->eip);
-      reason = KILL_GUARD;
-      break;
-    case FAULT_NO_MEMORY:
-      cprintf("pid %d %s: killed: out of memory on a page fault at addr 0x%x, eip 0x%x\n",
-              p->pid, p->name, addr, tf->eip);
-      reason = KILL_NO_MEMORY;
-      break;
-    case FAULT_PAST_EOF:
-      cprintf("pid %d %s: killed: page fault past the end of a mapped file at addr 0x%x, "
-              "eip 0x%x\n", p->pid, p->name, addr, tf->eip);
-      reason = KILL_PAST_EOF;
-      break;
-    default:   // FAULT_NO_MAPPING
-      cprintf("pid %d %s: killed: no mapping at 0x%x (%s), eip 0x%x\n",
-              p->pid, p->name, addr, access, tf->eip);
-      reason = KILL_NO_MAPPING;
-      break;
-    }
+    cprintf("pid %d %s: killed: store into read-only mapping 0x%x-0x%x (%s) "
+            "at addr 0x%x, eip 0x%x\n", p->pid, p->name, start, end,
+            prot_name(prot), addr, tf->eip);
+    reason = KILL_READ_ONLY;
+    break;
+  case FAULT_PROT_NONE:
+    fault_region(p, addr, &start, &end, &prot);
+    cprintf("pid %d %s: killed: PROT_NONE mapping 0x%x-0x%x (%s at addr 0x%x), "
+            "eip 0x%x\n", p->pid, p->name, start, end, access, addr, tf->eip);
+    reason = KILL_PROT_NONE;
+    break;
+  case FAULT_NO_MEMORY:
+    cprintf("pid %d %s: killed: out of memory on a page fault at addr 0x%x, eip 0x%x\n",
+            p->pid, p->name, addr, tf->eip);
+    reason = KILL_NO_MEMORY;
+    break;
+  case FAULT_PAST_EOF:
+    cprintf("pid %d %s: killed: page fault past the end of a mapped file at addr 0x%x, "
+            "eip 0x%x\n", p->pid, p->name, addr, tf->eip);
+    reason = KILL_PAST_EOF;
+    break;
+  case FAULT_NO_MAPPING:
+  default:
+    cprintf("pid %d %s: killed: no mapping at 0x%x (%s), eip 0x%x\n",
+            p->pid, p->name, addr, access, tf->eip);
+    reason = KILL_NO_MAPPING;
+    break;
   }
   proc_mark_killed(p, reason);
 }
@@ -194,7 +200,7 @@ void trap(struct trapframe *tf) {
               tf->trapno, trap_name(tf->trapno), cpuid(), tf->eip, rcr2());
       panic("trap");
     }
-    kill_faulting(p, tf, rcr2(), FAULT_NO_MAPPING);   // (not a page fault)
+    kill_faulting(p, tf, rcr2(), FAULT_FIXED);   // not a page fault: no reason to give
   }
 
   // A killed process leaves once it is about to return to user space
