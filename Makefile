@@ -3,6 +3,8 @@
 #   make            build/xv6.img (boot disk) and build/fs.img (file system)
 #   make qemu-nox   boot in this terminal (leave with Ctrl-A X)
 #   make test       the whole regression suite
+#   make gdb        attach gdb to a running `make qemu-nox-gdb` (PROG=name: also
+#                   that user program's symbols)
 #   make bench      benchmarks (results go in bench/RESULTS.md by hand)
 #
 # Variables: CPUS (default 2), BUILD (output folder, default build),
@@ -18,6 +20,8 @@ QEMU   ?= qemu-system-i386
 CC     := clang
 LD     := ld.lld
 AR     := ar
+OBJCOPY := objcopy
+OBJDUMP := objdump
 HOSTCC ?= cc
 
 # ---- flags ----------------------------------------------------------------
@@ -35,6 +39,10 @@ endif
 UCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include
 ASFLAGS_K := -m32 -nostdinc -Isrc/include -Isrc/kernel
 LDFLAGS   := -m elf_i386
+# User programs start here; page 0 stays unmapped so NULL pointers fault.
+# Must equal USERBASE in src/include/memlayout.h.
+USERBASE  := 0x1000
+ULDFLAGS  := $(LDFLAGS) -N -e main -Ttext $(USERBASE)
 
 # ---- kernel ---------------------------------------------------------------
 
@@ -62,18 +70,21 @@ $(KDIR)/entryother.bin: src/kernel/boot/entryother.S
 	$(CC) $(ASFLAGS_K) -c $< -o $(KDIR)/entryother.o
 	$(LD) $(LDFLAGS) -N -e start -Ttext 0x7000 --oformat binary -o $@ $(KDIR)/entryother.o
 
-$(KDIR)/initcode.bin: src/kernel/boot/initcode.S
+# Linked at USERBASE, which is set in this Makefile.
+$(KDIR)/initcode.bin: src/kernel/boot/initcode.S Makefile
 	@mkdir -p $(KDIR)
 	$(CC) $(ASFLAGS_K) -c $< -o $(KDIR)/initcode.o
-	$(LD) $(LDFLAGS) -N -e start -Ttext 0 --oformat binary -o $@ $(KDIR)/initcode.o
+	$(LD) $(LDFLAGS) -N -e start -Ttext $(USERBASE) --oformat binary -o $@ $(KDIR)/initcode.o
 
 $(KDIR)/boot/blobs.o: src/kernel/boot/blobs.S $(KDIR)/entryother.bin $(KDIR)/initcode.bin
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS_K) -DBLOB_ENTRYOTHER='"$(KDIR)/entryother.bin"' \
 	  -DBLOB_INITCODE='"$(KDIR)/initcode.bin"' -c $< -o $@
 
+# kernel.asm: the kernel's disassembly with source, to read an eip in.
 $(KDIR)/kernel: $(KERNEL_OBJS) src/kernel/boot/kernel.ld
 	$(LD) $(LDFLAGS) -T src/kernel/boot/kernel.ld -o $@ $(KERNEL_OBJS)
+	$(OBJDUMP) -S $@ > $(KDIR)/kernel.asm
 
 # Boot sector: must fit in 510 bytes plus the 0x55 0xAA signature.
 $(KDIR)/bootblock: src/kernel/boot/bootasm.S src/kernel/boot/bootmain.c
@@ -131,6 +142,7 @@ UPROGS=\
 	_mmapbench\
 	_mmfuzz\
 	_memleak\
+	_ps\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)
@@ -140,8 +152,15 @@ $(UDIR)/lib/%.o: src/user/lib/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS_K) -c $< -o $@
 
-$(UDIR)/_%: $(UDIR)/%.o $(ULIB)
-	$(LD) $(LDFLAGS) -N -e main -Ttext 0 --strip-debug -o $@ $< $(ULIB)
+# prog.elf keeps its symbols and debug info (for gdb and scripts/symbolize),
+# prog.asm is its disassembly with source; only the stripped _prog goes
+# into fs.img.
+$(UDIR)/%.elf: $(UDIR)/%.o $(ULIB)
+	$(LD) $(ULDFLAGS) -o $@ $< $(ULIB)
+
+$(UDIR)/_%: $(UDIR)/%.elf
+	$(OBJDUMP) -S $< > $(UDIR)/$*.asm
+	$(OBJCOPY) --strip-debug $< $@
 
 # Course tests named in UPROGS (e.g. _test_1) may live beside our programs
 # or in TESTDIR.
@@ -173,8 +192,10 @@ TEST_OBJ_DIR := $(UDIR)/t/$(subst /,_,$(abspath $(TESTDIR)))
 $(TEST_OBJ_DIR)/%.o: $(TESTDIR)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -I$(TESTDIR) -MMD -MP -c $< -o $@
-$(TEST_OBJ_DIR)/_%: $(TEST_OBJ_DIR)/%.o $(ULIB)
-	$(LD) $(LDFLAGS) -N -e main -Ttext 0 --strip-debug -o $@ $< $(ULIB)
+$(TEST_OBJ_DIR)/%.elf: $(TEST_OBJ_DIR)/%.o $(ULIB)
+	$(LD) $(ULDFLAGS) -o $@ $< $(ULIB)
+$(TEST_OBJ_DIR)/_%: $(TEST_OBJ_DIR)/%.elf
+	$(OBJCOPY) --strip-debug $< $@
 endif
 testfs: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA) $(TEST_PROGS)
 	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testfs TESTDIR=dir [TESTFS=img]"; exit 2; fi
@@ -199,27 +220,43 @@ QEMUOPTS = -drive file=$(BUILD)/fs.img,index=1,media=disk,format=raw \
 # QEMU's debug-exit device makes a clean poweroff exit with status 1.
 QEMU_OK = ; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ]
 
+# Without an X display QEMU would fall back to a VNC server: show no screen
+# at all then (the serial console in this terminal is the whole interface).
+QEMU_DISPLAY = $(if $(DISPLAY),,-display none)
+
 qemu: all
-	$(FAULTS_CHECK) $(QEMU) -serial mon:stdio $(QEMUOPTS) $(QEMU_OK)
+	$(FAULTS_CHECK) $(QEMU) -serial mon:stdio $(QEMU_DISPLAY) $(QEMUOPTS) $(QEMU_OK)
 
 qemu-nox: all
 	$(FAULTS_CHECK) $(QEMU) -nographic $(QEMUOPTS) $(QEMU_OK)
 
-GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
 QEMUGDB := -S -gdb tcp::$(GDBPORT)
 
-$(BUILD)/.gdbinit: scripts/gdbinit.tmpl
+# A gdb script passed with -x: gdb 13 refuses to auto-load a ./.gdbinit it
+# has not been told is safe, so none is written.
+GDBSCRIPT := $(BUILD)/gdbinit
+$(GDBSCRIPT): scripts/gdbinit.tmpl Makefile
 	@mkdir -p $(BUILD)
 	sed -e "s/@PORT@/$(GDBPORT)/" -e "s|@KERNEL@|$(KDIR)/kernel|" $< > $@
-	cp $@ .gdbinit
 
-qemu-gdb: all $(BUILD)/.gdbinit
-	@echo "*** Now run 'gdb' in another window (it reads .gdbinit)."
-	$(FAULTS_CHECK) $(QEMU) -serial mon:stdio $(QEMUOPTS) $(QEMUGDB) $(QEMU_OK)
+GDB_HINT = @echo "*** QEMU waits for gdb: run 'make gdb' (or 'make gdb PROG=name') in another terminal."
 
-qemu-nox-gdb: all $(BUILD)/.gdbinit
-	@echo "*** Now run 'gdb' in another window (it reads .gdbinit)."
+qemu-gdb: all $(GDBSCRIPT)
+	$(GDB_HINT)
+	$(FAULTS_CHECK) $(QEMU) -serial mon:stdio $(QEMU_DISPLAY) $(QEMUOPTS) $(QEMUGDB) $(QEMU_OK)
+
+qemu-nox-gdb: all $(GDBSCRIPT)
+	$(GDB_HINT)
 	$(FAULTS_CHECK) $(QEMU) -nographic $(QEMUOPTS) $(QEMUGDB) $(QEMU_OK)
+
+# Attach to the QEMU above with the kernel's symbols; PROG=name adds that
+# user program's (build/user/name.elf is linked at its run address).
+# GDBFLAGS passes more, e.g. GDBFLAGS="-batch -ex 'break sys_mmap' -ex c".
+GDB ?= gdb
+gdb: $(GDBSCRIPT) $(KDIR)/kernel $(if $(PROG),$(UDIR)/$(PROG).elf)
+	@command -v $(GDB) >/dev/null || { echo "gdb is not installed (apt-get install gdb)"; exit 1; }
+	$(GDB) -q -x $(GDBSCRIPT) $(if $(PROG),-ex 'add-symbol-file $(UDIR)/$(PROG).elf') $(GDBFLAGS)
 
 # Install what is missing, then boot to the shell.
 run:
@@ -241,10 +278,11 @@ bench:
 	bash bench/run.sh
 
 clean:
-	rm -rf $(BUILD) .gdbinit
+	rm -rf $(BUILD)
 
 # Keep object files that pattern chains build on the way to a program.
-.PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o $(TEST_OBJ_DIR)/%.o
-.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb run test bench clean host-tests testfs
+.PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o $(TEST_OBJ_DIR)/%.o \
+           $(UDIR)/%.elf $(UDIR)/t/%.elf $(TEST_OBJ_DIR)/%.elf
+.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb gdb run test bench clean host-tests testfs
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -3,7 +3,8 @@
 // Every process's page table maps the kernel at KERNBASE and up:
 //   KERNBASE .. KERNBASE+PHYSTOP  ->  physical 0 .. PHYSTOP
 //   DEVSPACE .. 4 GiB             ->  memory-mapped devices (identity)
-// User memory lives below KERNBASE.
+// User memory lives in USERBASE .. KERNBASE. Page 0 is never mapped in
+// user space, so a NULL pointer (or a small offset from one) faults.
 #ifndef XV6_MEMLAYOUT_H
 #define XV6_MEMLAYOUT_H
 
@@ -13,6 +14,10 @@
 
 #define KERNBASE 0x80000000             // first kernel virtual address
 #define KERNLINK (KERNBASE+EXTMEM)      // where the kernel is linked
+
+// Where user programs (and initcode) are linked: the page above page 0.
+// The Makefile passes the same number to the linker (-Ttext).
+#define USERBASE 0x1000
 
 #define V2P_WO(x) ((x) - KERNBASE)      // for assembly: no casts
 #define P2V_WO(x) ((x) + KERNBASE)

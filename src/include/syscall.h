@@ -38,5 +38,6 @@
 #define SYS_poweroff  33
 #define SYS_memstat   34
 #define SYS_faultstat 35
+#define SYS_procs     36
 
 #endif

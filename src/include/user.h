@@ -7,6 +7,7 @@ struct stat;
 struct kmstat;
 struct pmap_entry;
 struct memstat;
+struct procinfo;
 struct faultstat;
 
 // System calls: xv6-public's set.
@@ -52,6 +53,7 @@ int pmap(int pid, struct pmap_entry *out, int max);  // regions of a process
 int memstat(struct memstat *st);     // leak-accounting counters
 int faultstat(struct faultstat *st); // fault-injection counters
 int poweroff(void);                  // stop the machine (QEMU exits)
+int procs(struct procinfo *out, int max);  // the process table (procinfo.h)
 
 // User library (ulib.c, printf.c, umalloc.c). No memcmp: course tests
 // bring their own.

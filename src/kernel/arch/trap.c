@@ -5,6 +5,7 @@
 #include "mmu.h"
 #include "memlayout.h"
 #include "traps.h"
+#include "procinfo.h"
 #include "arch/x86.h"
 #include "arch/arch.h"
 #include "arch/trap.h"
@@ -50,26 +51,81 @@ static const char *trap_name(uint trapno) {
   return "unexpected trap";
 }
 
+// "PROT_READ", "PROT_READ|PROT_EXEC", ... for a kill message.
+static const char *prot_name(int prot) {
+  static const char *names[] = {
+    "PROT_NONE", "PROT_READ", "PROT_WRITE", "PROT_READ|PROT_WRITE",
+    "PROT_EXEC", "PROT_READ|PROT_EXEC", "PROT_WRITE|PROT_EXEC",
+    "PROT_READ|PROT_WRITE|PROT_EXEC",
+  };
+  return names[prot & 7];
+}
+
 // A user process did something fatal: say so in one line and kill it.
-// For a page fault, `why` says whether the access was illegal or could not
-// be served (no memory, past the end of a mapped file).
+// A page fault's message says what is at the address (`why`, from
+// mm/pagefault.c), not which error bits the CPU pushed. Every line has
+// the form "pid N name: killed: ... eip 0x..." (scripts/symbolize turns
+// the eip into a source line; test/robust.py counts "killed: out of memory").
 static void kill_faulting(struct proc *p, struct trapframe *tf, uint addr,
                           enum fault_result why) {
+  const char *access = (tf->err & PF_WRITE) ? "store" : "read";
+  uint start = 0, end = 0;
+  int prot = 0;
+  int reason;
   if (tf->trapno != T_PGFLT)
-    cprintf("pid %d %s: killed: %s (trap %d, err 0x%x) at eip 0x%x\n",
+    why = FAULT_FIXED;   // (not a page fault: no address to explain)
+  switch (why) {
+  case FAULT_FIXED:
+    cprintf("pid %d %s: killed: %s (trap %d, err 0x%x), eip 0x%x\n",
             p->pid, p->name, trap_name(tf->trapno), tf->trapno, tf->err, tf->eip);
-  else if (why == FAULT_NO_MEMORY)
+    reason = KILL_TRAP;
+    break;
+  case FAULT_NULL:
+    cprintf("pid %d %s: killed: NULL pointer (%s at addr 0x%x), eip 0x%x\n",
+            p->pid, p->name, access, addr, tf->eip);
+    reason = KILL_NULL;
+    break;
+  case FAULT_KERNEL:
+    cprintf("pid %d %s: killed: kernel address 0x%x (%s), eip 0x%x\n",
+            p->pid, p->name, addr, access, tf->eip);
+    reason = KILL_KERNEL;
+    break;
+  case FAULT_GUARD:
+    cprintf("pid %d %s: killed: stack guard page (%s at addr 0x%x: stack overflow), "
+            "eip 0x%x\n", p->pid, p->name, access, addr, tf->eip);
+    reason = KILL_GUARD;
+    break;
+  case FAULT_READ_ONLY:
+    fault_region(p, addr, &start, &end, &prot);
+    cprintf("pid %d %s: killed: store into read-only mapping 0x%x-0x%x (%s) "
+            "at addr 0x%x, eip 0x%x\n", p->pid, p->name, start, end,
+            prot_name(prot), addr, tf->eip);
+    reason = KILL_READ_ONLY;
+    break;
+  case FAULT_PROT_NONE:
+    fault_region(p, addr, &start, &end, &prot);
+    cprintf("pid %d %s: killed: PROT_NONE mapping 0x%x-0x%x (%s at addr 0x%x), "
+            "eip 0x%x\n", p->pid, p->name, start, end, access, addr, tf->eip);
+    reason = KILL_PROT_NONE;
+    break;
+  case FAULT_NO_MEMORY:
     cprintf("pid %d %s: killed: out of memory on a page fault at addr 0x%x, eip 0x%x\n",
             p->pid, p->name, addr, tf->eip);
-  else if (why == FAULT_PAST_EOF)
+    reason = KILL_NO_MEMORY;
+    break;
+  case FAULT_PAST_EOF:
     cprintf("pid %d %s: killed: page fault past the end of a mapped file at addr 0x%x, "
             "eip 0x%x\n", p->pid, p->name, addr, tf->eip);
-  else
-    cprintf("pid %d %s: killed: %s (%s %s) at addr 0x%x, eip 0x%x\n",
-            p->pid, p->name, trap_name(tf->trapno),
-            (tf->err & 2) ? "write" : "read",
-            (tf->err & 1) ? "protection" : "not mapped", addr, tf->eip);
-  p->killed = 1;
+    reason = KILL_PAST_EOF;
+    break;
+  case FAULT_NO_MAPPING:
+  default:
+    cprintf("pid %d %s: killed: no mapping at 0x%x (%s), eip 0x%x\n",
+            p->pid, p->name, addr, access, tf->eip);
+    reason = KILL_NO_MAPPING;
+    break;
+  }
+  proc_mark_killed(p, reason);
 }
 
 void trap(struct trapframe *tf) {
@@ -121,7 +177,7 @@ void trap(struct trapframe *tf) {
   case T_PGFLT: {
     uint addr = rcr2();
     p = myproc();
-    enum fault_result why = FAULT_ILLEGAL;
+    enum fault_result why = FAULT_KERNEL;
     if (p && addr < KERNBASE) {
       // A fault on a user address, from user code or from the kernel
       // touching a user buffer: lazily-mapped pages are filled here.
@@ -144,7 +200,7 @@ void trap(struct trapframe *tf) {
               tf->trapno, trap_name(tf->trapno), cpuid(), tf->eip, rcr2());
       panic("trap");
     }
-    kill_faulting(p, tf, rcr2(), FAULT_ILLEGAL);
+    kill_faulting(p, tf, rcr2(), FAULT_FIXED);   // not a page fault: no reason to give
   }
 
   // A killed process leaves once it is about to return to user space

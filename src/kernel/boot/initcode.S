@@ -1,5 +1,5 @@
 # The first user program: exec("/init", {"/init", 0}). userinit() copies
-# this code to address 0 of the first process. Linked to run at 0.
+# this code to USERBASE of the first process, where it is linked to run.
 #include "syscall.h"
 #include "traps.h"
 

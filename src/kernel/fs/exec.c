@@ -2,7 +2,8 @@
 // current process over to it.
 //
 // New user image (xv6 layout):
-//   0 ..            program segments (text, data, bss)
+//   0               page 0, never mapped (NULL pointers fault)
+//   USERBASE ..     program segments (text, data, bss)
 //   next page       guard page, mapped but not user-accessible
 //   next page       stack, top = sz; holds argv strings, then
 //                   [0xffffffff, argc, argv, argv[0..argc-1], 0] at sp
@@ -26,9 +27,10 @@
 #define ELF_CLASS_32 1   // ident[0] is EI_CLASS (byte 4 of the file)
 
 // Load every PT_LOAD segment of ip into pgdir. Returns the image size
-// (end of the highest segment), or 0 on failure.
+// (end of the highest segment), or 0 on failure. Nothing may load below
+// USERBASE: page 0 stays unmapped.
 static uint load_segments(pde_t *pgdir, struct inode *ip, struct elfhdr *eh) {
-  uint sz = 0;
+  uint sz = USERBASE;
   struct proghdr ph;
 
   for (uint i = 0; i < eh->phnum; i++) {
@@ -43,6 +45,8 @@ static uint load_segments(pde_t *pgdir, struct inode *ip, struct elfhdr *eh) {
       return 0;
     if (ph.vaddr % PGSIZE != 0)           // loaduvm maps whole pages
       return 0;
+    if (ph.vaddr < USERBASE)
+      return 0;
     if (ph.vaddr + ph.memsz > sz) {
       // allocuvm hands out zeroed pages, which provides the bss.
       if (allocuvm(pgdir, sz, ph.vaddr + ph.memsz) == 0)
@@ -52,7 +56,7 @@ static uint load_segments(pde_t *pgdir, struct inode *ip, struct elfhdr *eh) {
     if (loaduvm(pgdir, (char *)ph.vaddr, ip, ph.off, ph.filesz) < 0)
       return 0;
   }
-  return sz;
+  return sz > USERBASE ? sz : 0;
 }
 
 int exec(char *path, char **argv) {

@@ -1,5 +1,7 @@
 // The page-fault handler for user addresses: fills lazily-mapped pages
-// of mmap regions and resolves copy-on-write.
+// of mmap regions and resolves copy-on-write. A fault it cannot serve is
+// classified by what is at the address (enum fault_result), which is what
+// the kill message reports.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -59,15 +61,29 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
   return FAULT_FIXED;
 }
 
+// Why an address outside every region cannot be served: page 0, the
+// guard page (present but not user-accessible: the only such user page),
+// or nothing at all.
+static enum fault_result outside_regions(struct proc *p, uint va) {
+  if (va < USERBASE)
+    return FAULT_NULL;
+  pte_t *pte = walkpgdir(p->pgdir, (void *)va, 0);
+  if (pte && (*pte & PTE_P) && !(*pte & PTE_U))
+    return FAULT_GUARD;
+  return FAULT_NO_MAPPING;
+}
+
 enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
   if (va >= KERNBASE)
-    return FAULT_ILLEGAL;
+    return FAULT_KERNEL;
   struct region *r = mmap_find(p, va);
   if (r == 0)
-    return FAULT_ILLEGAL;
+    return outside_regions(p, va);
   int write = (err & PF_WRITE) != 0;
-  if (r->prot == PROT_NONE || (write && !(r->prot & PROT_WRITE)))
-    return FAULT_ILLEGAL;
+  if (r->prot == PROT_NONE)
+    return FAULT_PROT_NONE;
+  if (write && !(r->prot & PROT_WRITE))
+    return FAULT_READ_ONLY;
 
   pte_t *pte = walkpgdir(p->pgdir, (void *)va, 1);
   if (pte == 0)
@@ -98,4 +114,14 @@ enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
   }
   invlpg((void *)PGROUNDDOWN(va));
   return FAULT_FIXED;
+}
+
+int fault_region(struct proc *p, uint va, uint *start, uint *end, int *prot) {
+  struct region *r = va < KERNBASE ? mmap_find(p, va) : 0;
+  if (r == 0)
+    return -1;
+  *start = r->start;
+  *end = r->end;
+  *prot = r->prot;
+  return 0;
 }

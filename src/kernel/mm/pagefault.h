@@ -13,15 +13,25 @@ struct proc;
 
 // What a fault on a user address came to. Anything but FAULT_FIXED kills a
 // process that faulted in user mode (and fails a system call whose buffer
-// it was), with a message that tells the three apart.
+// it was); the kill message (arch/trap.c) is built from this, so each
+// value names what is at the address, not the CPU's error bits.
 enum fault_result {
   FAULT_FIXED = 0,       // the page is mapped now, with the access allowed
-  FAULT_ILLEGAL = -1,    // no region there, or the region forbids the access
-  FAULT_NO_MEMORY = -2,  // no page or page table could be allocated
-  FAULT_PAST_EOF = -3,   // a file mapping's page lies past the end of the file
+  FAULT_NULL = -1,       // page 0: a NULL pointer (never mapped, see USERBASE)
+  FAULT_NO_MAPPING = -2, // nothing mapped there: no region, no heap page
+  FAULT_KERNEL = -3,     // a kernel address (KERNBASE and up)
+  FAULT_GUARD = -4,      // the stack guard page below the user stack
+  FAULT_READ_ONLY = -5,  // a store into a region without PROT_WRITE
+  FAULT_PROT_NONE = -6,  // any access to a PROT_NONE region
+  FAULT_NO_MEMORY = -7,  // no page or page table could be allocated
+  FAULT_PAST_EOF = -8,   // a file mapping's page lies past the end of the file
 };
 
 // Try to resolve a fault by process p at user address va (err: PF_ bits).
 enum fault_result handle_page_fault(struct proc *p, uint va, uint err);
+
+// The region of p holding va, for a kill message: 0 and *start, *end and
+// *prot set, or -1 if there is none.
+int fault_region(struct proc *p, uint va, uint *start, uint *end, int *prot);
 
 #endif

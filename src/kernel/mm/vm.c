@@ -138,7 +138,7 @@ void switchuvm(struct proc *p) {
   popcli();
 }
 
-// Put the first process's code at address 0.
+// Put the first process's code at USERBASE (page 0 stays unmapped).
 void inituvm(pde_t *pgdir, char *init, uint sz) {
   if (sz >= PGSIZE)
     panic("inituvm: initcode larger than a page");
@@ -146,7 +146,7 @@ void inituvm(pde_t *pgdir, char *init, uint sz) {
   if (mem == 0)
     panic("inituvm: out of memory");
   memset(mem, 0, PGSIZE);
-  if (mappages(pgdir, 0, PGSIZE, V2P(mem), PTE_W | PTE_U) < 0)
+  if (mappages(pgdir, (void *)USERBASE, PGSIZE, V2P(mem), PTE_W | PTE_U) < 0)
     panic("inituvm: out of memory");
   memmove(mem, init, sz);
 }
@@ -266,12 +266,12 @@ void clearpteu(pde_t *pgdir, char *uva) {
   *pte &= ~PTE_U;
 }
 
-// Copy the parent's [0, sz) for a child. Returns 0 on failure.
+// Copy the parent's [USERBASE, sz) for a child. Returns 0 on failure.
 pde_t *copyuvm(pde_t *pgdir, uint sz) {
   pde_t *child = setupkvm();
   if (child == 0)
     return 0;
-  for (uint a = 0; a < sz; a += PGSIZE) {
+  for (uint a = USERBASE; a < sz; a += PGSIZE) {
     pte_t *pte = walkpgdir(pgdir, (void *)a, 0);
     if (pte == 0 || !(*pte & PTE_P))
       panic("copyuvm: page missing below sz");

@@ -4,6 +4,7 @@
 #include "param.h"
 #include "mmu.h"
 #include "memlayout.h"
+#include "procinfo.h"
 #include "arch/x86.h"
 #include "arch/arch.h"
 #include "arch/trap.h"
@@ -85,8 +86,8 @@ found:
   return p;
 }
 
-// A user-mode trap frame that starts at address 0 with the stack at the
-// top of the first page.
+// A user-mode trap frame that starts initcode at USERBASE with the stack
+// at the top of that page.
 static void set_user_entry(struct trapframe *tf) {
   memset(tf, 0, sizeof(*tf));
   tf->cs = (SEG_UCODE << 3) | DPL_USER;
@@ -94,8 +95,8 @@ static void set_user_entry(struct trapframe *tf) {
   tf->es = tf->ds;
   tf->ss = tf->ds;
   tf->eflags = FL_IF;
-  tf->esp = PGSIZE;
-  tf->eip = 0;
+  tf->esp = USERBASE + PGSIZE;
+  tf->eip = USERBASE;
 }
 
 void userinit(void) {
@@ -107,7 +108,7 @@ void userinit(void) {
   if ((p->pgdir = setupkvm()) == 0)
     panic("userinit: out of memory");
   inituvm(p->pgdir, _binary_initcode_start, (uint)_binary_initcode_size);
-  p->sz = PGSIZE;
+  p->sz = USERBASE + PGSIZE;
   set_user_entry(p->tf);
   safestrcpy(p->name, "initcode", sizeof(p->name));
   p->cwd = namei("/");
@@ -130,7 +131,7 @@ int growproc(int n) {
     if ((sz = allocuvm(p->pgdir, sz, sz + n)) == 0)
       return -1;
   } else if (n < 0) {
-    if ((uint)-n > sz)
+    if ((uint)-n > sz - USERBASE)   // never down into page 0
       return -1;
     sz = deallocuvm(p->pgdir, sz, sz + n);
   }
@@ -239,6 +240,7 @@ int wait(void) {
         p->parent = 0;
         p->name[0] = 0;
         p->killed = 0;
+        p->kill_reason = KILL_NONE;
         p->state = UNUSED;
         release(&ptable.lock);
         return pid;
@@ -355,7 +357,7 @@ int kill(int pid) {
   acquire(&ptable.lock);
   for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++) {
     if (p->pid == pid && p->state != UNUSED) {
-      p->killed = 1;
+      proc_mark_killed(p, KILL_SIGNAL);
       if (p->state == SLEEPING)
         p->state = RUNNABLE;
       release(&ptable.lock);
@@ -372,6 +374,38 @@ int proc_describe_regions(int pid, struct pmap_entry *out, int max) {
   for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++)
     if (p->pid == pid && (p->state == RUNNABLE || p->state == RUNNING || p->state == SLEEPING))
       n = mmap_describe(p, out, max);
+  release(&ptable.lock);
+  return n;
+}
+
+void proc_mark_killed(struct proc *p, int reason) {
+  if (!p->killed)
+    p->kill_reason = reason;
+  p->killed = 1;
+}
+
+int proc_list(struct procinfo *out, int max) {
+  static const int states[] = {
+    [EMBRYO] = PS_EMBRYO, [SLEEPING] = PS_SLEEPING, [RUNNABLE] = PS_RUNNABLE,
+    [RUNNING] = PS_RUNNING, [ZOMBIE] = PS_ZOMBIE,
+  };
+  int n = 0;
+  acquire(&ptable.lock);
+  for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++) {
+    if (p->state == UNUSED)
+      continue;
+    if (n < max) {
+      struct procinfo *i = &out[n];
+      i->pid = p->pid;
+      i->ppid = p->parent ? p->parent->pid : 0;
+      i->state = states[p->state];
+      i->sz = p->sz;
+      i->regions = p->nregions;
+      i->kill_reason = p->kill_reason;
+      safestrcpy(i->name, p->name, sizeof(i->name));
+    }
+    n++;
+  }
   release(&ptable.lock);
   return n;
 }

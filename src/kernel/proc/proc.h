@@ -63,6 +63,7 @@ struct proc {
   struct context *context;     // swtch() here to run the process
   void *chan;                  // sleeping on this, if non-zero
   int killed;
+  int kill_reason;             // enum kill_reason (procinfo.h), set with killed
   struct file *ofile[NOFILE];
   struct inode *cwd;
   char name[16];               // for debugging and kill messages
@@ -88,6 +89,11 @@ int  kill(int pid);
 int  growproc(int n);
 void procdump(void);
 int  nprocs_in_use(void);
+// Mark p killed for `reason` (enum kill_reason); the first reason stays.
+void proc_mark_killed(struct proc *p, int reason);
+struct procinfo;
+// Fill out[0..max) with the processes in use; returns how many there are.
+int  proc_list(struct procinfo *out, int max);
 struct pmap_entry;
 // Describe the regions of process pid (see mm/mmap.h); -1 if no such process.
 int  proc_describe_regions(int pid, struct pmap_entry *out, int max);

@@ -92,6 +92,7 @@ static int (*const syscalls[])(void) = {
   [SYS_poweroff] = sys_poweroff,
   [SYS_memstat] = sys_memstat,
   [SYS_faultstat] = sys_faultstat,
+  [SYS_procs] = sys_procs,
 };
 
 void syscall(void) {

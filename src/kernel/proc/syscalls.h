@@ -15,6 +15,7 @@ int sys_uptime(void);
 int sys_poweroff(void);
 int sys_memstat(void);
 int sys_faultstat(void);
+int sys_procs(void);
 
 // fs/sysfile.c
 int sys_pipe(void);

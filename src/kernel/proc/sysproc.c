@@ -4,9 +4,12 @@
 #include "mmu.h"
 #include "arch/arch.h"
 #include "arch/trap.h"
+#include "procinfo.h"
 #include "proc/proc.h"
 #include "proc/sysargs.h"
 #include "proc/syscalls.h"
+#include "mm/kmalloc.h"
+#include "lib/klib.h"
 
 int sys_fork(void) {
   return fork();
@@ -68,4 +71,25 @@ int sys_uptime(void) {
 
 int sys_poweroff(void) {
   machine_poweroff();
+}
+
+// procs(struct procinfo *out, int max): the process table, for ps.
+// Returns how many processes there are (out gets at most max of them).
+int sys_procs(void) {
+  int max;
+  char *out;
+  if (argint(1, &max) < 0 || max < 0)
+    return -1;
+  if (max > PROCS_MAX)
+    max = PROCS_MAX;
+  if (argptr_rw(0, &out, max * sizeof(struct procinfo), 1) < 0)
+    return -1;
+  // Filled under the process-table lock, so into kernel memory first.
+  struct procinfo *buf = kmalloc(max ? max * sizeof(*buf) : 1);
+  if (buf == 0)
+    return -1;
+  int n = proc_list(buf, max);
+  memmove(out, buf, (n < max ? n : max) * sizeof(*buf));
+  kmfree(buf);
+  return n;
 }

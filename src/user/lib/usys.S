@@ -53,6 +53,7 @@ SYSCALL(pmap)
 SYSCALL(memstat)
 SYSCALL(faultstat)
 SYSCALL(poweroff)
+SYSCALL(procs)
 
 // The course calls lseek "fileseek"; the kernel sees the same call.
 SYSCALL_AS(fileseek, SYS_lseek)
