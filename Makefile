@@ -131,6 +131,7 @@ UPROGS=\
 	_mmapbench\
 	_mmfuzz\
 	_memleak\
+	_sysbench\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)
