@@ -3,7 +3,7 @@
 #   make            build/xv6.img (boot disk) and build/fs.img (file system)
 #   make qemu-nox   boot in this terminal (leave with Ctrl-A X)
 #   make test       the whole regression suite
-#   make bench      benchmarks (results go in bench/RESULTS.md by hand)
+#   make bench      benchmarks (tables: bench/RESULTS.md by hand; charts: bench/chart-*.svg)
 #
 # Variables: CPUS (default 2), BUILD (output folder, default build),
 # FAULTS (fault-injection boot flag, e.g. FAULTS="kalloc=1/50,seed=7"),
