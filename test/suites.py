@@ -391,8 +391,9 @@ def program_judge(program):
         # A smoke run (no figures checked): every test printed its result
         # line, and none reported an error (the pipe tests check every byte).
         def finished(output):
-            if "B error" in output:
-                return False, last_line(output[:output.index("B error") + 60])
+            errors = [line.strip() for line in output.splitlines() if "B error" in line]
+            if errors:
+                return False, errors[0]
             missing = [t for t in program.split()[1:] if f"B {t} reps=" not in output]
             if missing:
                 return False, f"no result for {', '.join(missing)}"

@@ -105,8 +105,8 @@ static void wake_readers(struct pipe *p) {
 }
 
 // Bytes move a chunk at a time (as much as fits, up to the end of the
-// ring), so `killed`, the reader check and the wakeup happen per chunk,
-// not per byte. addr was validated (and faulted in) by the system call,
+// ring), so `killed` and the reader are checked per chunk, not per byte,
+// and readers are woken when the ring is full or the write is done. addr was validated (and faulted in) by the system call,
 // and no other thread shares this address space, so a plain memmove
 // under the spinlock cannot fault.
 int pipewrite(struct pipe *p, char *addr, int n) {
