@@ -5,7 +5,7 @@
 #   make test       the whole regression suite
 #   make gdb        attach gdb to a running `make qemu-nox-gdb` (PROG=name: also
 #                   that user program's symbols)
-#   make bench      benchmarks (results go in bench/RESULTS.md by hand)
+#   make bench      benchmarks (tables: bench/RESULTS.md by hand; charts: bench/chart-*.svg)
 #
 # Variables: CPUS (default 2), BUILD (output folder, default build),
 # FAULTS (fault-injection boot flag, e.g. FAULTS="kalloc=1/50,seed=7"),
@@ -143,6 +143,7 @@ UPROGS=\
 	_mmfuzz\
 	_memleak\
 	_ps\
+	_sysbench\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)

@@ -4,17 +4,21 @@
 #   bash bench/run.sh            # from anywhere; about 5 minutes
 #
 # Prints markdown tables (bench/RESULTS.md records them with the commands
-# that produced them) and keeps a copy in build/bench/results-latest.md.
-# Progress lines go to stderr. The parts:
+# that produced them) and keeps a copy in build/bench/results-latest.md,
+# then draws the charts of those tables beside RESULTS.md (bench/chart-*.svg,
+# by bench/plot.py). Progress lines go to stderr. The parts:
 #
 #   bench/boot/bootbench.py   boot to the first "$ ", usertests wall time (issue 2)
 #   bench/mmap/mmbench.py     mmap, page faults, region scaling tree vs list,
 #                             sparse mappings, msync vs write(), fork
 #                             copy-on-write vs eager copy (issues 4 and 6)
+#   bench/sysbench/sysbench.py  system calls: getpid, sbrk, fork, exec, pipes,
+#                             file operations (issue 12)
 #   bench/kmalloc/run.sh      the kmalloc benchmark, when it is there
 #
-# The guest benchmarks need src/user/mmapbench.c built into the image
-# (_mmapbench in UPROGS); they build their own kernels under build/bench/.
+# The guest benchmarks need src/user/mmapbench.c and src/user/sysbench.c
+# built into the image (_mmapbench and _sysbench in UPROGS); they build
+# their own kernels under build/bench/.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +48,7 @@ part() {
 
 part boot python3 bench/boot/bootbench.py
 part mmap python3 bench/mmap/mmbench.py
+part sysbench python3 bench/sysbench/sysbench.py
 
 if [ -f bench/kmalloc/run.sh ]; then
   echo "## kmalloc" | tee -a "$out"
@@ -53,4 +58,5 @@ fi
 
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out"
 echo "[bench] tables saved in $out" >&2
+python3 bench/plot.py "$out" --out bench || status=1
 exit $status

@@ -79,6 +79,7 @@ LEAK_PROGRAMS = (
     "usertests sbrkmuch", "usertests mem", "usertests pipekill", "usertests exec",
     "usertests argptr", "usertests forkfull",
     f"mmfuzz -s 7 -n 200 -p 3",
+    "sysbench pipe1 pipe512 pipe4k",
 )
 
 # With fault injection armed, a command is typed again until it really starts
@@ -386,6 +387,18 @@ def program_judge(program):
         return judge_all(judge_memleak, passed)
     if program.startswith("mmfuzz"):
         return judge_all(judge_memleak, judge_mmfuzz)
+    if program.startswith("sysbench"):
+        # A smoke run (no figures checked): every test printed its result
+        # line, and none reported an error (the pipe tests check every byte).
+        def finished(output):
+            errors = [line.strip() for line in output.splitlines() if "B error" in line]
+            if errors:
+                return False, errors[0]
+            missing = [t for t in program.split()[1:] if f"B {t} reps=" not in output]
+            if missing:
+                return False, f"no result for {', '.join(missing)}"
+            return True, ""
+        return judge_all(judge_memleak, finished)
     return judge_memleak
 
 

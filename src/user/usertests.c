@@ -327,6 +327,32 @@ static void t_pipeend(void) {
   close(p[1]);
 }
 
+static void t_pipebroken(void) {
+  // A write that fills the pipe and blocks fails once the reader is gone,
+  // although part of it was already taken; what was read arrived intact.
+  enum { TAKEN = 100 };
+  int p[2];
+  expect(pipe(p) == 0, "pipe failed");
+  for (int i = 0; i < (int)sizeof buf; i++)
+    buf[i] = (char)(i * 7);
+  int pid = xfork();
+  if (pid == 0) {
+    char got[TAKEN];
+    close(p[1]);
+    for (int n = 0, r; n < TAKEN; n += r)
+      if ((r = read(p[0], got + n, TAKEN - n)) <= 0)
+        fail("pipe read failed");
+    for (int i = 0; i < TAKEN; i++)
+      expect(got[i] == (char)(i * 7), "wrong byte at offset %d", i);
+    exit();
+  }
+  close(p[0]);
+  int n = write(p[1], buf, sizeof buf);
+  expect(n < 0, "write to a pipe whose reader left returned %d", n);
+  close(p[1]);
+  expect(xwait() == pid, "wait returned the wrong pid");
+}
+
 static void t_pipekill(void) {
   // Processes asleep in pipe reads and writes must die when killed.
   int p[2], q[2];
@@ -1361,6 +1387,7 @@ static const struct test tests[] = {
     {"sleep", t_sleep},
     {"pipe", t_pipe},
     {"pipeend", t_pipeend},
+    {"pipebroken", t_pipebroken},
     {"pipekill", t_pipekill},
     {"exec", t_exec},
     {"execbad", t_execbad},
