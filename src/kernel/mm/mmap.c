@@ -288,7 +288,8 @@ static void release_page_tables(struct proc *p, uint start, uint end) {
   uint heap_end = PGROUNDUP(p->sz);
   for (uint d = PDX(start); d <= PDX(end - 1) && d < PDX(KERNBASE); d++) {
     uint span = PGADDR(d, 0, 0);
-    if (span < heap_end || mmap_overlaps(p, span, span + (1 << PDXSHIFT)))
+    if (!(p->pgdir[d] & PTE_P) || span < heap_end ||
+        mmap_overlaps(p, span, span + (1 << PDXSHIFT)))
       continue;
     free_page_table(p->pgdir, d);
   }
@@ -386,11 +387,14 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
 
 // Unmap [start, end) (page aligned). Regions are trimmed, split or
 // removed. Returns -1 only when a split needs memory that is not there,
-// and then nothing has changed.
+// and then nothing has changed. Every way out that succeeds gives back
+// the page tables the range leaves empty.
 int mmap_unmap(struct proc *p, uint start, uint end) {
   struct region *r = first_ending_after(p, start);
-  if (r == 0 || r->start >= end)
-    return 0;                          // nothing mapped there
+  if (r == 0 || r->start >= end) {
+    release_page_tables(p, start, end);  // nothing mapped there (any more)
+    return 0;
+  }
 
   if (r->start < start && r->end > end) {
     // The hole is inside one region: split it in three.
@@ -405,7 +409,10 @@ int mmap_unmap(struct proc *p, uint start, uint end) {
     tail->offset += skip;
     tail->pgoff += skip / PGSIZE;
     tree_insert(p, tail);
-    return 0;                          // r and tail still use the spans
+    // The spans wholly inside the hole are empty now; those shared with
+    // r or tail are kept (release_page_tables asks the tree).
+    release_page_tables(p, start, end);
+    return 0;
   }
 
   while (r && r->start < end) {
