@@ -350,6 +350,10 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
       return -1;
   }
 
+  // The record limit (mman.h); a MAP_FIXED that would only replace
+  // regions is refused at the limit too, which keeps the rule simple.
+  if (p->nregions >= MMAP_MAX_REGIONS)
+    return -1;
   struct region *r = region_alloc();
   if (r == 0)
     return -1;
@@ -397,7 +401,10 @@ int mmap_unmap(struct proc *p, uint start, uint end) {
   }
 
   if (r->start < start && r->end > end) {
-    // The hole is inside one region: split it in three.
+    // The hole is inside one region: split it in three (one record
+    // more, so not at the limit: Linux refuses such a munmap too).
+    if (p->nregions >= MMAP_MAX_REGIONS)
+      return -1;
     struct region *tail = region_alloc();
     if (tail == 0)
       return -1;
@@ -471,6 +478,12 @@ int mmap_protect(struct proc *p, uint start, uint end, int prot) {
       return -1;
 
   // At most two splits; get their records first so nothing fails halfway.
+  // Each split adds a record, so near the limit (mman.h) only a change
+  // that splits nothing may go ahead.
+  struct region *at_end = mmap_find(p, end);
+  int splits = (mmap_find(p, start)->start != start) + (at_end && at_end->start != end);
+  if (p->nregions + splits > MMAP_MAX_REGIONS)
+    return -1;
   struct region *spare[2];
   spare[0] = region_alloc();
   spare[1] = region_alloc();
@@ -547,9 +560,10 @@ int mmap_fork(struct proc *parent, struct proc *child) {
       pte_t *cpte = walkpgdir(child->pgdir, (void *)va, 1);
       if (cpte == 0)
         return -1;
+      if (kref_get(page) < 0)
+        return -1;
       if (!shared)
         *pte &= ~PTE_W;
-      kref_get(page);
       *cpte = PTE_ADDR(*pte) | PTE_P | mmap_pte_perm(r, !shared);
       va += PGSIZE;
     }
