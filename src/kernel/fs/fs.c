@@ -369,7 +369,7 @@ int readi(struct inode *ip, char *dst, uint off, uint n) {
 // the end leaves a hole). Returns the count written, which is short only
 // if the disk fills up, or -1 on a bad request. Caller holds ip->lock and
 // is inside a transaction; n must respect the per-operation block budget
-// (filewrite splits large writes).
+// (writei_logged splits large writes accordingly).
 int writei(struct inode *ip, char *src, uint off, uint n) {
   if (ip->type == T_DEV)
     return -1;   // devices are driven from file.c
@@ -398,6 +398,60 @@ int writei(struct inode *ip, char *src, uint off, uint n) {
     ip->size = off;
   // Even without growth bmap may have filled in addrs[] (holes).
   iupdate(ip);
+  return done;
+}
+
+// How many bytes from off (at most n) one log operation may write to ip,
+// counting every block it may log: each file block touched, the inode,
+// and for blocks still to be allocated (holes, or past the end) the
+// bitmap blocks (one per allocation at worst, never more than the disk
+// has) and the indirect block (allocated too if missing). Grows a block
+// at a time while the total stays within MAXOPBLOCKS. Caller holds
+// ip->lock, so the block map cannot change meanwhile.
+static uint op_bytes(struct inode *ip, uint off, uint n) {
+  if (off + n < off || off + n > MAXFILE * BSIZE)
+    return n;                      // writei refuses all of it: nothing moves
+  uint nbitmap = (sb.size - 1) / BPB + 1;
+  uint data = 0, allocs = 0, indirect = 0, bytes = 0;
+  while (bytes < n) {
+    uint bn = (off + bytes) / BSIZE;
+    uint a = allocs, ind = indirect;
+    if (bmap(ip, bn, 0) == 0) {
+      a++;
+      if (bn >= NDIRECT && !ind) {
+        ind = 1;                   // the indirect block gets the address
+        if (ip->addrs[NDIRECT] == 0)
+          a++;                     // ... and must be allocated first
+      }
+    }
+    uint blocks = (data + 1) + (a < nbitmap ? a : nbitmap) + ind + 1;
+    if (blocks > MAXOPBLOCKS)
+      break;
+    data++;
+    allocs = a;
+    indirect = ind;
+    bytes += BSIZE - (off + bytes) % BSIZE;
+  }
+  return bytes < n ? bytes : n;
+}
+
+int writei_logged(struct inode *ip, char *src, uint *off, uint n) {
+  uint done = 0;
+  while (done < n) {
+    begin_op();
+    ilock(ip);
+    uint len = op_bytes(ip, *off, n - done);
+    int r = writei(ip, src + done, *off, len);
+    if (r > 0)
+      *off += r;
+    iunlock(ip);
+    end_op();
+    if (r < 0)
+      return done > 0 ? (int)done : -1;
+    done += r;
+    if ((uint)r != len)
+      break;                       // the disk is full
+  }
   return done;
 }
 

@@ -60,6 +60,13 @@ void stati(struct inode *ip, struct stat *st);
 // file.c); they return -1.
 int readi(struct inode *ip, char *dst, uint off, uint n);
 int writei(struct inode *ip, char *src, uint off, uint n);
+// Write n bytes at *off as a series of log operations, each sized for the
+// blocks it may log (data, bitmap, indirect, inode: never more than
+// MAXOPBLOCKS), advancing *off under ip's lock after each. The one way to
+// write more than a few blocks (write(), mapped-page write-back). Caller
+// holds no lock and is outside any operation. Returns the bytes written
+// (short only when the disk is full) or -1 if nothing could be.
+int writei_logged(struct inode *ip, char *src, uint *off, uint n);
 
 int namecmp(const char *s, const char *t);
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff);  // 0: none, or table full
