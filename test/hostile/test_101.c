@@ -35,9 +35,10 @@ main(int argc, char *argv[])
   report("every mapping reads the file", reads_ok);
   report("the mappings are contiguous", n > 0 && hi - lo == (uint)(n - 1) * PGSIZE);
 
-  // Each child inherits n more references to the page and reads them all.
-  int fds[2];
-  if (pipe(fds) < 0) {
+  // Each child inherits n more references to the page and reads them all,
+  // then waits for the others (so all the references exist at once).
+  int fds[2], go[2];
+  if (pipe(fds) < 0 || pipe(go) < 0) {
     report("pipe", 0);
     exit();
   }
@@ -56,6 +57,9 @@ main(int argc, char *argv[])
       if (mmap(0, PGSIZE, PROT_READ, MAP_SHARED, fd, 0) != MAP_FAILED)
         bad++;
       write(fds[1], bad == 0 ? "k" : "x", 1);
+      close(go[1]);
+      char c;
+      read(go[0], &c, 1);       // end of file once the parent closes go[1]
       exit();
     }
   }
@@ -66,6 +70,8 @@ main(int argc, char *argv[])
     if (read(fds[0], &c, 1) != 1 || c != 'k')
       children_ok = 0;
   }
+  close(go[0]);
+  close(go[1]);
   for (int i = 0; i < forked; i++)
     wait();
   close(fds[0]);
