@@ -2,6 +2,7 @@
 // MAP_SHARED again and again, touching each mapping, until mmap refuses
 // (MMAP_MAX_REGIONS, mman.h); then 7 forked children share every mapping,
 // so the one page has more than 65,536 references (a 16-bit count wraps).
+// At the limit, munmap and mprotect that would split a region fail too.
 #include "hostile_mm.h"
 
 #define FILE "h101"
@@ -76,7 +77,20 @@ main(int argc, char *argv[])
     wait();
   close(fds[0]);
   report("7 children share every mapping", children_ok);
-  report("munmap of them all", munmap((void *)lo, hi - lo + PGSIZE) == 0);
+
+  // At the limit, calls that would add a region by splitting one fail too;
+  // whole regions can always go.
+  int at_limit_ok = munmap((void *)hi, PGSIZE) == 0;
+  char *big = mmap(0, 3 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  at_limit_ok = at_limit_ok && big != MAP_FAILED &&
+                mmap(0, PGSIZE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED;
+  report("after one munmap, one more mmap", at_limit_ok);
+  report("a splitting munmap is refused at the limit",
+         at_limit_ok && munmap(big + PGSIZE, PGSIZE) == -1);
+  report("a splitting mprotect is refused at the limit",
+         at_limit_ok && mprotect(big + PGSIZE, PGSIZE, PROT_READ) == -1);
+  report("munmap of them all",
+         munmap(big, 3 * PGSIZE) == 0 && munmap((void *)lo, hi - lo + PGSIZE) == 0);
   close(fd);
   unlink(FILE);
   report("counters back at baseline", back_to_baseline());
