@@ -28,6 +28,9 @@
 #include "dev/console.h"
 #include "lib/klib.h"
 
+// mman.h sizes MMAP_MAX_REGIONS for records of one 128-byte kmalloc block.
+_Static_assert(sizeof(struct region) <= 128, "a region record outgrew 128 bytes");
+
 static struct spinlock count_lock;
 static int live_regions;
 
