@@ -579,10 +579,15 @@ void mmap_release_all(struct proc *p, pde_t *pgdir) {
   struct rb_node *n;
   while ((n = rb_first(&p->regions)) != 0) {
     struct region *r = REGION(n);
-    drop_pages(r, pgdir, r->start, r->end);
+    if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
+      filemap_writeback(r, pgdir, r->start, r->end);
+    unmap_user_range(pgdir, r->start, r->end);
     tree_remove(p, r);
     region_free(r);
   }
+  // One flush for all of them: nothing here touches user addresses, and
+  // a flush per region costs a TLB refill each (thousands at exit).
+  flush_tlb(pgdir);
 }
 
 // ---- pmap ----------------------------------------------------------------
