@@ -26,6 +26,15 @@
 
 #define MAP_FAILED ((void *) -1)
 
+// Most regions one process may hold. Each is a 128-byte kernel record, so
+// a process at the limit holds 1 MiB of them (64 MiB if all NPROC = 64
+// processes did, under a third of memory). Past it mmap fails, and so
+// do a munmap or mprotect that would split a region (each split makes
+// one more); munmap of whole regions always works. Linux's default
+// (vm.max_map_count) is 65,530. Adjacent mappings are never merged, so
+// each mmap call that succeeds counts one. See docs/limits.md.
+#define MMAP_MAX_REGIONS 8192
+
 // msync flags
 #define MS_ASYNC      1
 #define MS_INVALIDATE 2

@@ -1,6 +1,8 @@
 # Common trap entry and exit. Builds a struct trapframe (arch/x86.h) on
 # the kernel stack, switches to kernel data and per-CPU segments, calls
-# trap(tf), and returns to where the trap came from.
+# trap(tf), and returns to where the trap came from. Every kernel entry
+# (system calls, interrupts, faults) comes through here, so this is where
+# the kernel's assumptions about the flags are established.
 #include "mmu.h"
 
 .globl alltraps
@@ -10,6 +12,8 @@ alltraps:
   pushl %fs
   pushl %gs
   pushal
+  cld                           # C code assumes DF clear; user code may set it
+                                # (iret restores the user's flags from the frame)
 
   movw  $(SEG_KDATA << 3), %ax
   movw  %ax, %ds

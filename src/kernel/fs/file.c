@@ -116,11 +116,6 @@ int fileread(struct file *f, char *dst, int n) {
   return r;
 }
 
-// Largest write that fits in one log operation. Worst case for an
-// unaligned chunk of k blocks: k+1 data blocks, as many bitmap blocks,
-// the indirect block and the inode: 2(k+1) + 2 <= MAXOPBLOCKS.
-#define WRITE_CHUNK (((MAXOPBLOCKS - 4) / 2) * BSIZE)
-
 int filewrite(struct file *f, char *src, int n) {
   if (!f->writable || n < 0)
     return -1;
@@ -140,25 +135,10 @@ int filewrite(struct file *f, char *src, int n) {
   }
   iunlock(ip);
 
-  // Each chunk is its own transaction, so a big write never overflows the
-  // log. (It is therefore not atomic as a whole, as in xv6.)
-  int done = 0;
-  while (done < n) {
-    int len = n - done;
-    if (len > WRITE_CHUNK)
-      len = WRITE_CHUNK;
-    begin_op();
-    ilock(ip);
-    int r = writei(ip, src + done, f->off, len);
-    if (r > 0)
-      f->off += r;
-    iunlock(ip);
-    end_op();
-    if (r != len)
-      break;   // error or disk full
-    done += r;
-  }
-  return done == n ? n : -1;
+  // Several log operations when the write is large (so it is not atomic
+  // as a whole, as in xv6); fs.c sizes them.
+  int r = writei_logged(ip, src, &f->off, n);
+  return r == n ? n : -1;
 }
 
 int fileseek(struct file *f, int offset, int whence) {

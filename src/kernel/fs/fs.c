@@ -120,17 +120,25 @@ static struct dinode *dinode_in(struct buf *b, uint inum) {
 }
 
 // Allocate a free on-disk inode of the given type and return it
-// referenced, unlocked. Returns 0 when there is none.
+// referenced, unlocked. Returns 0 when there is none on disk, or no free
+// entry in the inode table (then nothing on disk was claimed).
 struct inode *ialloc(uint dev, short type) {
   for (uint inum = 1; inum < sb.ninodes; inum++) {
     struct buf *b = bread(dev, IBLOCK(inum, sb));
     struct dinode *d = dinode_in(b, inum);
     if (d->type == 0) {
+      // Take the table entry first: claiming the disk inode and then
+      // finding no entry would lose it (nothing would ever free it).
+      struct inode *ip = iget(dev, inum);
+      if (ip == 0) {
+        brelse(b);
+        return 0;
+      }
       memset(d, 0, sizeof(*d));
       d->type = type;       // claims it (we hold the block's lock)
       log_write(b);
       brelse(b);
-      return iget(dev, inum);
+      return ip;
     }
     brelse(b);
   }
@@ -154,7 +162,9 @@ void iupdate(struct inode *ip) {
 }
 
 // Get the table entry for (dev, inum), taking a reference. Neither locks
-// nor reads the inode.
+// nor reads the inode. Returns 0 when all NINODE entries are in use: a
+// user can get there (open files, mappings and cwds each pin one), so
+// every caller turns it into a failed call, never a panic.
 struct inode *iget(uint dev, uint inum) {
   struct inode *free_slot = 0;
 
@@ -168,8 +178,10 @@ struct inode *iget(uint dev, uint inum) {
     if (free_slot == 0 && ip->ref == 0)
       free_slot = ip;
   }
-  if (free_slot == 0)
-    panic("iget: inode table full");
+  if (free_slot == 0) {
+    release(&itable.lock);
+    return 0;
+  }
 
   free_slot->dev = dev;
   free_slot->inum = inum;
@@ -357,7 +369,7 @@ int readi(struct inode *ip, char *dst, uint off, uint n) {
 // the end leaves a hole). Returns the count written, which is short only
 // if the disk fills up, or -1 on a bad request. Caller holds ip->lock and
 // is inside a transaction; n must respect the per-operation block budget
-// (filewrite splits large writes).
+// (writei_logged splits large writes accordingly).
 int writei(struct inode *ip, char *src, uint off, uint n) {
   if (ip->type == T_DEV)
     return -1;   // devices are driven from file.c
@@ -389,6 +401,60 @@ int writei(struct inode *ip, char *src, uint off, uint n) {
   return done;
 }
 
+// How many bytes from off (at most n) one log operation may write to ip,
+// counting every block it may log: each file block touched, the inode,
+// and for blocks still to be allocated (holes, or past the end) the
+// bitmap blocks (one per allocation at worst, never more than the disk
+// has) and the indirect block (allocated too if missing). Grows a block
+// at a time while the total stays within MAXOPBLOCKS. Caller holds
+// ip->lock, so the block map cannot change meanwhile.
+static uint op_bytes(struct inode *ip, uint off, uint n) {
+  if (off + n < off || off + n > MAXFILE * BSIZE)
+    return n;                      // writei refuses all of it: nothing moves
+  uint nbitmap = (sb.size - 1) / BPB + 1;
+  uint data = 0, allocs = 0, indirect = 0, bytes = 0;
+  while (bytes < n) {
+    uint bn = (off + bytes) / BSIZE;
+    uint a = allocs, ind = indirect;
+    if (bmap(ip, bn, 0) == 0) {
+      a++;
+      if (bn >= NDIRECT && !ind) {
+        ind = 1;                   // the indirect block gets the address
+        if (ip->addrs[NDIRECT] == 0)
+          a++;                     // ... and must be allocated first
+      }
+    }
+    uint blocks = (data + 1) + (a < nbitmap ? a : nbitmap) + ind + 1;
+    if (blocks > MAXOPBLOCKS)
+      break;
+    data++;
+    allocs = a;
+    indirect = ind;
+    bytes += BSIZE - (off + bytes) % BSIZE;
+  }
+  return bytes < n ? bytes : n;
+}
+
+int writei_logged(struct inode *ip, char *src, uint *off, uint n) {
+  uint done = 0;
+  while (done < n) {
+    begin_op();
+    ilock(ip);
+    uint len = op_bytes(ip, *off, n - done);
+    int r = writei(ip, src + done, *off, len);
+    if (r > 0)
+      *off += r;
+    iunlock(ip);
+    end_op();
+    if (r < 0)
+      return done > 0 ? (int)done : -1;
+    done += r;
+    if ((uint)r != len)
+      break;                       // the disk is full
+  }
+  return done;
+}
+
 // ---------------------------------------------------------------------
 // Directories
 
@@ -396,9 +462,10 @@ int namecmp(const char *s, const char *t) {
   return strncmp(s, t, DIRSIZ);
 }
 
-// Look name up in directory dp (locked). On success return the entry's
-// inode, referenced and unlocked, and its byte offset in *poff.
-struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
+// The inode number name has in directory dp (locked), or 0; its entry's
+// byte offset goes in *poff. Takes no inode reference, so it cannot fail
+// for want of a table entry.
+static uint dirfind(struct inode *dp, char *name, uint *poff) {
   struct dirent de;
 
   if (dp->type != T_DIR)
@@ -411,23 +478,28 @@ struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
     if (namecmp(name, de.name) == 0) {
       if (poff)
         *poff = off;
-      return iget(dp->dev, de.inum);
+      return de.inum;
     }
   }
   return 0;
+}
+
+// Look name up in directory dp (locked). On success return the entry's
+// inode, referenced and unlocked, and its byte offset in *poff. Returns 0
+// if there is no such entry or the inode table is full.
+struct inode *dirlookup(struct inode *dp, char *name, uint *poff) {
+  uint inum = dirfind(dp, name, poff);
+  return inum ? iget(dp->dev, inum) : 0;
 }
 
 // Add the entry (name, inum) to directory dp (locked), reusing a free
 // slot if there is one. Returns -1 if the name exists or the disk is full.
 int dirlink(struct inode *dp, char *name, uint inum) {
   struct dirent de;
-  struct inode *ip;
   uint off;
 
-  if ((ip = dirlookup(dp, name, 0)) != 0) {
-    iput(ip);
+  if (dirfind(dp, name, 0) != 0)
     return -1;
-  }
 
   for (off = 0; off < dp->size; off += sizeof(de)) {
     if (readi(dp, (char *)&de, off, sizeof(de)) != sizeof(de))
@@ -485,6 +557,8 @@ static struct inode *walk(char *path, int want_parent, char *name) {
     ip = iget(ROOTDEV, ROOTINO);
   else
     ip = idup(myproc()->cwd);
+  if (ip == 0)
+    return 0;   // the inode table is full
 
   while ((path = skipelem(path, name)) != 0) {
     ilock(ip);

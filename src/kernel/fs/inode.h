@@ -2,7 +2,9 @@
 //
 // Locking protocol, as in xv6:
 //  - iget() returns a referenced but unlocked inode; ilock() reads it in
-//    from disk if needed and takes its sleeplock.
+//    from disk if needed and takes its sleeplock. The table holds NINODE
+//    inodes; when all are in use iget (and so ialloc, dirlookup, namei,
+//    nameiparent) returns 0 and the system call fails with -1.
 //  - Anything that may free an inode or a block (iput, iunlockput,
 //    itrunc, writei, dirlink, namei/nameiparent, ialloc) must run inside
 //    begin_op()/end_op().
@@ -43,8 +45,8 @@ void iinit(int dev);
 // First process: read the superblock and recover the log. Process context.
 void fsinit(int dev);
 
-struct inode *ialloc(uint dev, short type);   // 0 if no free inode
-struct inode *iget(uint dev, uint inum);
+struct inode *ialloc(uint dev, short type);   // 0 if no free inode (disk or table)
+struct inode *iget(uint dev, uint inum);      // 0 if the table is full
 struct inode *idup(struct inode *ip);
 void ilock(struct inode *ip);
 void iunlock(struct inode *ip);
@@ -58,9 +60,16 @@ void stati(struct inode *ip, struct stat *st);
 // file.c); they return -1.
 int readi(struct inode *ip, char *dst, uint off, uint n);
 int writei(struct inode *ip, char *src, uint off, uint n);
+// Write n bytes at *off as a series of log operations, each sized for the
+// blocks it may log (data, bitmap, indirect, inode: never more than
+// MAXOPBLOCKS), advancing *off under ip's lock after each. The one way to
+// write more than a few blocks (write(), mapped-page write-back). Caller
+// holds no lock and is outside any operation. Returns the bytes written
+// (short only when the disk is full) or -1 if nothing could be.
+int writei_logged(struct inode *ip, char *src, uint *off, uint n);
 
 int namecmp(const char *s, const char *t);
-struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
+struct inode *dirlookup(struct inode *dp, char *name, uint *poff);  // 0: none, or table full
 int dirlink(struct inode *dp, char *name, uint inum);
 struct inode *namei(char *path);
 struct inode *nameiparent(char *path, char *name);

@@ -30,7 +30,6 @@
 #include "mm/filemap.h"
 #include "fs/file.h"
 #include "fs/inode.h"
-#include "fs/log.h"
 #include "dev/console.h"
 #include "lib/klib.h"
 
@@ -102,42 +101,17 @@ enum fault_result filemap_fill(struct region *r, uint va, char *page) {
   return rc;
 }
 
-// Bytes one log transaction may carry when it only overwrites existing
-// blocks (one block is left for the inode), and when it may also
-// allocate blocks (bitmap and indirect blocks need room too).
-#define OVERWRITE_BYTES ((MAXOPBLOCKS - 1) * BSIZE)
-#define GROW_BYTES      (((MAXOPBLOCKS - 1 - 1 - 2) / 2) * BSIZE)
-
 // Write n bytes at src (kernel or current-process address) to ip at off,
-// in as few transactions as the log allows. Returns -1 on failure.
+// in log operations fs.c sizes for the blocks they may allocate (a page
+// into a hole needs more than one). Returns -1 on failure.
 static int write_file(struct inode *ip, char *src, uint off, uint n) {
-  while (n > 0) {
-    ilock(ip);
-    uint size = ip->size;
-    iunlock(ip);
-    uint chunk = off + n <= size ? OVERWRITE_BYTES : GROW_BYTES;
-    chunk -= off % BSIZE;            // keep transactions to whole blocks
-    if (chunk > n)
-      chunk = n;
-    begin_op();
-    ilock(ip);
-    int w = writei(ip, src, off, chunk);
-    iunlock(ip);
-    end_op();
-    if (w != (int)chunk)
-      return -1;
-    src += chunk;
-    off += chunk;
-    n -= chunk;
-  }
-  return 0;
+  return writei_logged(ip, src, &off, n) == (int)n ? 0 : -1;
 }
 
 // Write back the shared pages of [start, end) that any mapping has
 // dirtied (the CPU's dirty bits in every attached region's page table),
-// never extending the file. A page is 8 blocks and a log transaction
-// holds at most MAXOPBLOCKS - 1 data blocks, so each dirty page is one
-// transaction: the fewest the log allows. Only this region's dirty bits
+// never extending the file. A page is 8 blocks: one log operation when
+// they exist already, two when they fill holes. Only this region's dirty bits
 // are cleared; other processes' mappings keep theirs (their munmap or
 // exit writes again), which can cost extra writes but never loses data.
 int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end) {

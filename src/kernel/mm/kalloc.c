@@ -2,6 +2,10 @@
 // through the pages themselves. Each page also has a reference count so
 // that pages shared between address spaces (MAP_SHARED, copy-on-write)
 // are freed only by their last user.
+//
+// Counts are 32 bits wide: every reference is a page-table entry or a
+// page-set slot, each of which takes memory, so no count can come near
+// KREF_MAX; kref_get still refuses (never wraps) at that bound.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -23,10 +27,10 @@ static struct {
   int use_lock;              // 0 during early boot, when only one CPU runs
   struct free_page *head;
   int nfree;
-  ushort refs[PHYSTOP / PGSIZE];
+  uint refs[PHYSTOP / PGSIZE];
 } pages;
 
-static ushort *ref_slot(char *page) {
+static uint *ref_slot(char *page) {
   return &pages.refs[V2P(page) / PGSIZE];
 }
 
@@ -68,7 +72,7 @@ void kinit2(void *vstart, void *vend) {
 void kfree(char *page) {
   check_page(page, "kfree");
   lock_pages();
-  ushort *ref = ref_slot(page);
+  uint *ref = ref_slot(page);
   if (*ref == 0) {
     unlock_pages();
     cprintf("kfree: page 0x%x is already free\n", page);
@@ -115,14 +119,17 @@ int kfreecount(void) {
   return n;
 }
 
-void kref_get(char *page) {
+int kref_get(char *page) {
   check_page(page, "kref_get");
   lock_pages();
-  ushort *ref = ref_slot(page);
-  if (*ref == 0 || *ref == 0xFFFF)
-    panic("kref_get: page free or count overflow");
-  ++*ref;
+  uint *ref = ref_slot(page);
+  if (*ref == 0)
+    panic("kref_get: page is free");   // a kernel bug, not a user's doing
+  int ok = *ref < KREF_MAX;
+  if (ok)
+    ++*ref;
   unlock_pages();
+  return ok ? 0 : -1;
 }
 
 int kref_count(char *page) {

@@ -12,8 +12,10 @@ int   kfreecount(void);                    // pages on the free list now
 
 // Reference counts for pages shared between address spaces (MAP_SHARED,
 // copy-on-write). A page from kalloc starts with count 1; kfree of a page
-// whose count is above 1 only drops the count.
-void  kref_get(char *page);
+// whose count is above 1 only drops the count. kref_get returns 0, or -1
+// (taking nothing) when the count is at KREF_MAX: counts never wrap.
+#define KREF_MAX 0x7FFFFFFFu
+int   kref_get(char *page);
 int   kref_count(char *page);
 
 #endif

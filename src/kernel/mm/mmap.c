@@ -28,6 +28,9 @@
 #include "dev/console.h"
 #include "lib/klib.h"
 
+// mman.h sizes MMAP_MAX_REGIONS for records of one 128-byte kmalloc block.
+_Static_assert(sizeof(struct region) <= 128, "a region record outgrew 128 bytes");
+
 static struct spinlock count_lock;
 static int live_regions;
 
@@ -288,7 +291,8 @@ static void release_page_tables(struct proc *p, uint start, uint end) {
   uint heap_end = PGROUNDUP(p->sz);
   for (uint d = PDX(start); d <= PDX(end - 1) && d < PDX(KERNBASE); d++) {
     uint span = PGADDR(d, 0, 0);
-    if (span < heap_end || mmap_overlaps(p, span, span + (1 << PDXSHIFT)))
+    if (!(p->pgdir[d] & PTE_P) || span < heap_end ||
+        mmap_overlaps(p, span, span + (1 << PDXSHIFT)))
       continue;
     free_page_table(p->pgdir, d);
   }
@@ -349,6 +353,10 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
       return -1;
   }
 
+  // The record limit (mman.h); a MAP_FIXED that would only replace
+  // regions is refused at the limit too, which keeps the rule simple.
+  if (p->nregions >= MMAP_MAX_REGIONS)
+    return -1;
   struct region *r = region_alloc();
   if (r == 0)
     return -1;
@@ -386,14 +394,20 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
 
 // Unmap [start, end) (page aligned). Regions are trimmed, split or
 // removed. Returns -1 only when a split needs memory that is not there,
-// and then nothing has changed.
+// and then nothing has changed. Every way out that succeeds gives back
+// the page tables the range leaves empty.
 int mmap_unmap(struct proc *p, uint start, uint end) {
   struct region *r = first_ending_after(p, start);
-  if (r == 0 || r->start >= end)
-    return 0;                          // nothing mapped there
+  if (r == 0 || r->start >= end) {
+    release_page_tables(p, start, end);  // nothing mapped there (any more)
+    return 0;
+  }
 
   if (r->start < start && r->end > end) {
-    // The hole is inside one region: split it in three.
+    // The hole is inside one region: split it in three (one record
+    // more, so not at the limit: Linux refuses such a munmap too).
+    if (p->nregions >= MMAP_MAX_REGIONS)
+      return -1;
     struct region *tail = region_alloc();
     if (tail == 0)
       return -1;
@@ -405,7 +419,10 @@ int mmap_unmap(struct proc *p, uint start, uint end) {
     tail->offset += skip;
     tail->pgoff += skip / PGSIZE;
     tree_insert(p, tail);
-    return 0;                          // r and tail still use the spans
+    // The spans wholly inside the hole are empty now; those shared with
+    // r or tail are kept (release_page_tables asks the tree).
+    release_page_tables(p, start, end);
+    return 0;
   }
 
   while (r && r->start < end) {
@@ -464,6 +481,12 @@ int mmap_protect(struct proc *p, uint start, uint end, int prot) {
       return -1;
 
   // At most two splits; get their records first so nothing fails halfway.
+  // Each split adds a record, so near the limit (mman.h) only a change
+  // that splits nothing may go ahead.
+  struct region *at_end = mmap_find(p, end);
+  int splits = (mmap_find(p, start)->start != start) + (at_end && at_end->start != end);
+  if (p->nregions + splits > MMAP_MAX_REGIONS)
+    return -1;
   struct region *spare[2];
   spare[0] = region_alloc();
   spare[1] = region_alloc();
@@ -540,9 +563,10 @@ int mmap_fork(struct proc *parent, struct proc *child) {
       pte_t *cpte = walkpgdir(child->pgdir, (void *)va, 1);
       if (cpte == 0)
         return -1;
+      if (kref_get(page) < 0)
+        return -1;
       if (!shared)
         *pte &= ~PTE_W;
-      kref_get(page);
       *cpte = PTE_ADDR(*pte) | PTE_P | mmap_pte_perm(r, !shared);
       va += PGSIZE;
     }
@@ -555,10 +579,15 @@ void mmap_release_all(struct proc *p, pde_t *pgdir) {
   struct rb_node *n;
   while ((n = rb_first(&p->regions)) != 0) {
     struct region *r = REGION(n);
-    drop_pages(r, pgdir, r->start, r->end);
+    if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
+      filemap_writeback(r, pgdir, r->start, r->end);
+    unmap_user_range(pgdir, r->start, r->end);
     tree_remove(p, r);
     region_free(r);
   }
+  // One flush for all of them: nothing here touches user addresses, and
+  // a flush per region costs a TLB refill each (thousands at exit).
+  flush_tlb(pgdir);
 }
 
 // ---- pmap ----------------------------------------------------------------

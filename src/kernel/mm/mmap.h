@@ -31,6 +31,7 @@ struct region {
   struct pageset *pages;   // shared pages (MAP_SHARED), or 0
   uint pgoff;              // index in `pages` of the page at `start`
   struct region *ps_next;  // next region attached to `pages`
+  struct region **ps_pprev; // the link pointing at this one (O(1) detach)
   pde_t *pgdir;            // the page table this region lives in
 };
 

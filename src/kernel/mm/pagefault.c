@@ -56,7 +56,8 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
     if (page == 0)
       return FAULT_NO_MEMORY;
   }
-  kref_get(page);                 // the mapping's; the set keeps its own
+  if (kref_get(page) < 0)         // the mapping's; the set keeps its own
+    return FAULT_NO_MEMORY;       // (only at KREF_MAX: counts never wrap)
   *pagep = page;
   return FAULT_FIXED;
 }
