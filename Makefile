@@ -106,9 +106,11 @@ ULIB_OBJS := $(patsubst src/user/lib/%.c,$(UDIR)/lib/%.o,$(sort $(wildcard src/u
              $(UDIR)/lib/usys.o
 ULIB := $(UDIR)/lib/ulib.a
 
-$(ULIB): $(ULIB_OBJS)
+# The folder is a prerequisite so that adding or removing a source file
+# remakes the archive (no stale members).
+$(ULIB): $(ULIB_OBJS) src/user/lib
 	rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $@ $(ULIB_OBJS)
 
 # One program per line; course scripts add theirs after _mkdir.
 UPROGS=\
@@ -191,6 +193,10 @@ $(TEST_OBJ_DIR)/_%: $(TESTDIR)/%.c $(ULIB)
 	  rm -f $@; echo "testfs: $* did not build (compiler output: $@.log)"; cat $@.log; \
 	fi
 endif
+# Only the test programs, no image (the runner's self-tests use this).
+testprogs: $(TEST_PROGS)
+	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testprogs TESTDIR=dir [TESTS=\"N ...\"]"; exit 2; fi
+
 testfs: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA) $(TEST_PROGS)
 	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testfs TESTDIR=dir [TESTFS=img] [TESTS=\"N ...\"]"; exit 2; fi
 	@mkdir -p $(dir $(TESTFS))
@@ -261,6 +267,6 @@ clean:
 
 # Keep object files that pattern chains build on the way to a program.
 .PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o
-.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb run test bench clean host-tests testfs
+.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb run test bench clean host-tests testfs testprogs
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -148,14 +148,6 @@ def compare(expected, actual, expected_name="expected"):
                           f"than expected, first {extra!r}", diff)
 
 
-def compile_errors(test, make_output, limit=3):
-    """The compiler's error lines about test_N.c in make's output (at most `limit`)."""
-    own_file = re.compile(r"(^|[/\s'\"])" + re.escape(os.path.basename(test.c_file)) + r"\b")
-    found = [line.strip() for line in make_output.splitlines()
-             if own_file.search(line) and ERROR_RE.search(line)]
-    return found[:limit]
-
-
 def unbuilt(make_output):
     """The tests `make testfs` left out because they did not build:
     {N: file holding the compiler's output}."""
