@@ -54,7 +54,7 @@ int faultstat(struct faultstat *st); // fault-injection counters
 int poweroff(void);                  // stop the machine (QEMU exits)
 
 // User library (src/user/lib/). memcpy, memcmp, strncmp and the other
-// string functions are in the library too but declared only in string.h,
+// string functions are in the library too but declared only in ustring.h,
 // so a course test may define its own with any signature.
 int stat(const char *path, struct stat *st);
 char *strcpy(char *dst, const char *src);

@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 void *memchr(const void *s, int c, uint n) {
   const uchar *p = s;

@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 // Bytes compare as unsigned, as in C.
 int memcmp(const void *a, const void *b, uint n) {

@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 // clang emits calls to memcpy for struct copies and array initializers
 // even in freestanding code, so every program may need it.

@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 void *memmove(void *dst, const void *src, int n) {
   uchar *d = dst;

@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 void *memset(void *dst, int c, uint n) {
   uchar *d = dst;

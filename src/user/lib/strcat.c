@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 char *strcat(char *dst, const char *src) {
   char *d = dst;

@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 // Returns 0 when c is absent. As in C, asking for '\0' finds the terminator.
 char *strchr(const char *s, char c) {

@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 // Compare as unsigned bytes so that characters above 0x7f sort last.
 int strcmp(const char *a, const char *b) {

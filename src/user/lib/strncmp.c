@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 int strncmp(const char *a, const char *b, uint n) {
   const uchar *p = (const uchar *)a;

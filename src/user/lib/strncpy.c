@@ -3,7 +3,7 @@
 // calls and a program may define its own version without a clash.
 
 #include "types.h"
-#include "string.h"
+#include "ustring.h"
 
 // As in C, the result is not terminated when src has n or more bytes.
 char *strncpy(char *dst, const char *src, uint n) {

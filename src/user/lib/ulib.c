@@ -1,6 +1,6 @@
 // Small helpers for user programs (there is no libc): gets, stat, atoi.
 // The memory and string functions live one per file beside this one
-// (see string.h).
+// (see ustring.h).
 
 #include "types.h"
 #include "stat.h"

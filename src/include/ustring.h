@@ -3,9 +3,10 @@
 // ones it calls, so it may define its own memcmp or memcpy without a
 // duplicate symbol. user.h declares xv6's classic subset; this header
 // declares them all. Not included by user.h, so a program's own
-// definitions need not match these signatures.
-#ifndef XV6_STRING_H
-#define XV6_STRING_H
+// definitions need not match these signatures. (Not named string.h: host
+// tools built with -Isrc/include include the C library's <string.h>.)
+#ifndef XV6_USTRING_H
+#define XV6_USTRING_H
 
 #include "types.h"
 
