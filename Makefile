@@ -110,14 +110,18 @@ $(BUILD)/xv6.img: $(KDIR)/bootblock $(KDIR)/kernel
 
 UDIR := $(BUILD)/user
 # The user library is an archive, so a program links in only the pieces it uses
-# (children.o, say, only in programs that track the children they fork).
-ULIB_OBJS := $(UDIR)/lib/ulib.o $(UDIR)/lib/usys.o $(UDIR)/lib/printf.o \
-             $(UDIR)/lib/umalloc.o $(UDIR)/lib/children.o
+# (children.o, say, only in programs that track the children they fork). Each
+# memory and string function is an object of its own (src/user/lib/memcpy.c,
+# ...), so a course test that defines its own memcmp or memcpy still links.
+ULIB_OBJS := $(patsubst src/user/lib/%.c,$(UDIR)/lib/%.o,$(sort $(wildcard src/user/lib/*.c))) \
+             $(UDIR)/lib/usys.o
 ULIB := $(UDIR)/lib/ulib.a
 
-$(ULIB): $(ULIB_OBJS)
+# The folder is a prerequisite so that adding or removing a source file
+# remakes the archive (no stale members).
+$(ULIB): $(ULIB_OBJS) src/user/lib
 	rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $@ $(ULIB_OBJS)
 
 # One program per line; course scripts add theirs after _mkdir.
 UPROGS=\
@@ -183,25 +187,43 @@ $(BUILD)/fs.img: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA)
 	$(BUILD)/mkfs $@ $(FS_EXTRA) $(UPROG_FILES)
 
 # An image with a course test folder's test_N.c programs added:
-#   make testfs TESTDIR=path/to/tests TESTFS=build/tests.img
+#   make testfs TESTDIR=path/to/tests TESTFS=build/tests.img [TESTS="3 5"]
+# TESTS limits it to those test numbers. Each test program builds on its own:
+# one that does not compile or link is left out of the image, with the line
+# "testfs: test_N did not build (compiler output: FILE)", and the others go in.
 TESTFS ?= $(BUILD)/fs-test.img
 ifneq ($(TESTDIR),)
 TEST_SRCS  := $(sort $(wildcard $(TESTDIR)/test_*.c))
-TEST_PROGS := $(patsubst $(TESTDIR)/%.c,$(UDIR)/t/$(subst /,_,$(abspath $(TESTDIR)))/_%,$(TEST_SRCS))
-TEST_OBJ_DIR := $(UDIR)/t/$(subst /,_,$(abspath $(TESTDIR)))
-# -I$(TESTDIR): a folder's tests may share a header of their own.
-$(TEST_OBJ_DIR)/%.o: $(TESTDIR)/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -I$(TESTDIR) -MMD -MP -c $< -o $@
-$(TEST_OBJ_DIR)/%.elf: $(TEST_OBJ_DIR)/%.o $(ULIB)
-	$(LD) $(ULDFLAGS) -o $@ $< $(ULIB)
-$(TEST_OBJ_DIR)/_%: $(TEST_OBJ_DIR)/%.elf
-	$(OBJCOPY) --strip-debug $< $@
+ifneq ($(TESTS),)
+TEST_SRCS  := $(filter $(patsubst %,$(TESTDIR)/test_%.c,$(TESTS)),$(TEST_SRCS))
 endif
+TEST_OBJ_DIR := $(UDIR)/t/$(subst /,_,$(abspath $(TESTDIR)))
+TEST_PROGS := $(patsubst $(TESTDIR)/%.c,$(TEST_OBJ_DIR)/_%,$(TEST_SRCS))
+# -I$(TESTDIR): a folder's tests may share a header of their own. The recipe
+# succeeds even when the test does not build, so make goes on to the others.
+# The unstripped $*.elf stays beside it for gdb and scripts/symbolize.
+$(TEST_OBJ_DIR)/_%: $(TESTDIR)/%.c $(ULIB)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	@if $(CC) $(UCFLAGS) -I$(TESTDIR) -MMD -MP -MT $@ -c $< -o $(TEST_OBJ_DIR)/$*.o \
+	      >$@.log 2>&1 && \
+	    $(LD) $(ULDFLAGS) -o $(TEST_OBJ_DIR)/$*.elf $(TEST_OBJ_DIR)/$*.o $(ULIB) \
+	      >>$@.log 2>&1 && \
+	    $(OBJCOPY) --strip-debug $(TEST_OBJ_DIR)/$*.elf $@ >>$@.log 2>&1; then \
+	  rm -f $@.log; \
+	else \
+	  rm -f $@; echo "testfs: $* did not build (compiler output: $@.log)"; cat $@.log; \
+	fi
+endif
+# Only the test programs, no image (the runner's self-tests use this).
+testprogs: $(TEST_PROGS)
+	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testprogs TESTDIR=dir [TESTS=\"N ...\"]"; exit 2; fi
+
 testfs: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA) $(TEST_PROGS)
-	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testfs TESTDIR=dir [TESTFS=img]"; exit 2; fi
+	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testfs TESTDIR=dir [TESTFS=img] [TESTS=\"N ...\"]"; exit 2; fi
 	@mkdir -p $(dir $(TESTFS))
-	$(BUILD)/mkfs $(TESTFS) $(FS_EXTRA) $(UPROG_FILES) $(TEST_PROGS)
+	$(BUILD)/mkfs $(TESTFS) $(FS_EXTRA) $(UPROG_FILES) \
+	  $$(for p in $(TEST_PROGS); do if [ -f $$p ]; then echo $$p; fi; done)
 
 # ---- top-level targets ----------------------------------------------------
 
@@ -282,8 +304,7 @@ clean:
 	rm -rf $(BUILD)
 
 # Keep object files that pattern chains build on the way to a program.
-.PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o $(TEST_OBJ_DIR)/%.o \
-           $(UDIR)/%.elf $(UDIR)/t/%.elf $(TEST_OBJ_DIR)/%.elf
-.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb gdb run test bench clean host-tests testfs
+.PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o $(UDIR)/%.elf $(UDIR)/t/%.elf
+.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb gdb run test bench clean host-tests testfs testprogs
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -10,7 +10,7 @@ usage() {
 usage: ./$NAME [-h] [-v] [-t N] [-c] [-s] [-d DIR]
   -h      show this help
   -v      verbose: echo the xv6 console, show build output and output differences
-  -t N    run only test N
+  -t N    build and run only test N (a test that does not build fails alone)
   -c      continue after a failing test (without -c: stop at the first failure)
   -s      skip the N.pre scripts
   -d DIR  test folder, absolute or relative to the current directory

@@ -35,6 +35,10 @@ TEST_C_RE = re.compile(r"^test_([0-9]+)\.c$")
 NUMBERED_RE = re.compile(r"^([0-9]+)\.(out|desc|rc|err|pre)$")
 ERROR_RE = re.compile(r"\berror:", re.IGNORECASE)       # "x.c:3:1: error: ...", "ld.lld: error:"
 MAKE_ERROR_RE = re.compile(r"^make(\[\d+\])?: \*\*\* |No rule to make target")
+# The Makefile's testfs line for a test program left out of the image.
+UNBUILT_RE = re.compile(r"^testfs: test_([0-9]+) did not build \(compiler output: (.+)\)$")
+# The kernel's line when it kills a process: "pid 5 test_3: killed: ...".
+KILL_RE = re.compile(r"^pid [0-9]+ (\S+): killed\b.*$", re.MULTILINE)
 
 
 @dataclasses.dataclass
@@ -144,12 +148,34 @@ def compare(expected, actual, expected_name="expected"):
                           f"than expected, first {extra!r}", diff)
 
 
-def compile_errors(test, make_output, limit=3):
-    """The compiler's error lines about test_N.c in make's output (at most `limit`)."""
-    own_file = re.compile(r"(^|[/\s'\"])" + re.escape(os.path.basename(test.c_file)) + r"\b")
-    found = [line.strip() for line in make_output.splitlines()
-             if own_file.search(line) and ERROR_RE.search(line)]
-    return found[:limit]
+def unbuilt(make_output):
+    """The tests `make testfs` left out because they did not build:
+    {N: file holding the compiler's output}."""
+    found = {}
+    for line in make_output.splitlines():
+        match = UNBUILT_RE.match(line.strip())
+        if match:
+            found[int(match.group(1))] = match.group(2)
+    return found
+
+
+def build_failure(log_path, make_output, limit=3):
+    """The compiler's first error lines for a test that did not build, from its log
+    (or, if that is gone, from make's output)."""
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        text = make_output
+    return first_errors(text, limit)
+
+
+def kill_lines(output, program):
+    """The kernel's "pid N PROGRAM: killed: ..." lines in a test's console output.
+    (xv6 keeps 15 characters of a process name.)"""
+    name = program[:15]
+    return [m.group(0).strip() for m in KILL_RE.finditer(output.replace("\r", ""))
+            if m.group(1) == name]
 
 
 def first_errors(make_output, limit=3):

@@ -226,7 +226,8 @@ def run_ostep_folder(ctx, folder, cpus, build_dir=None, variables=(), faults=Non
         return
     if not ctx.options.skip_pre:
         run_pre_scripts(ctx, tests, label)
-    image = build_test_image(ctx, folder, tests, label, build_dir, variables, build_label)
+    image, tests = build_test_image(ctx, folder, tests, label, build_dir, variables,
+                                    build_label)
     if image is None:
         return
     config = ctx.boot_config(fs_img=image, build_dir=build_dir, cpus=cpus, faults=faults)
@@ -270,29 +271,42 @@ def run_pre_scripts(ctx, tests, label):
 
 
 def build_test_image(ctx, folder, tests, label, build_dir, variables, build_label):
-    """Build the kernel and a file system image holding the folder's test_N programs.
+    """Build the kernel and a file system image holding the folder's test_N programs
+    (only those of -t N, when given).
 
-    Returns the image's path, or None after reporting every test as failed (with the
-    compiler's error for the tests whose file it names).
+    Returns (image path, the tests that built). A test that does not compile or link
+    is reported as failed ("did not build", with the compiler's first error lines) and
+    left out; the others run. If the image itself cannot be made, every test is
+    reported as failed and the result is (None, []).
     """
     if not build_images(ctx, build_dir, variables, build_label):
         for test in tests:
             ctx.record(f"{label}/{test.number}", False, f"not run: build {build_label} failed")
-        return None
+        return None, []
     image = test_image_path(ctx, folder, build_dir)
-    build = ctx.build(build_dir, variables, targets=["testfs"],
-                      extra=(f"TESTDIR={folder}", f"TESTFS={image}"),
+    extra = [f"TESTDIR={folder}", f"TESTFS={image}"]
+    if ctx.options.tests:                    # -t N: build only the tests asked for
+        extra.append("TESTS=" + " ".join(str(t.number) for t in tests))
+    build = ctx.build(build_dir, variables, targets=["testfs"], extra=tuple(extra),
                       label=f"testfs-{label}")
-    if build.ok:
-        return image
-    everything = " | ".join(ostep.first_errors(build.output))
+    if not build.ok:
+        everything = " | ".join(ostep.first_errors(build.output))
+        for test in tests:
+            ctx.record(f"{label}/{test.number}", False,
+                       f"not run: the folder's image did not build: {everything} "
+                       f"(full output: {ctx.relative(build.log)})")
+        return None, []
+    unbuilt = ostep.unbuilt(build.output)
+    built = []
     for test in tests:
-        own = ostep.compile_errors(test, build.output)
-        reason = ("does not compile: " + " | ".join(own)) if own else \
-            f"not run: the folder's image did not build: {everything}"
+        if test.number not in unbuilt:
+            built.append(test)
+            continue
+        log = unbuilt[test.number]
+        errors = " | ".join(ostep.build_failure(log, build.output))
         ctx.record(f"{label}/{test.number}", False,
-                   f"{reason} (full output: {ctx.relative(build.log)})")
-    return None
+                   f"did not build: {errors} (compiler output: {ctx.relative(log)})")
+    return (image if built else None), built
 
 
 def run_tests_in_guest(ctx, tests, label, config, boot_label, check_output):
@@ -329,13 +343,24 @@ def run_tests_in_guest(ctx, tests, label, config, boot_label, check_output):
             verdict = ostep.check(test, result.output) if check_output else ostep.Verdict(True)
             if not verdict.ok and verdict.details:
                 ctx.verbose(verdict.details)
-            ctx.record(name, verdict.ok, verdict.reason, result.seconds)
+            reason = verdict.reason
+            if not verdict.ok:
+                reason += killed_text(test.program, ostep.kill_lines(result.output, test.program))
+            ctx.record(name, verdict.ok, reason, result.seconds)
             if ctx.options.fresh_boot:
                 guest.stop()
                 guest = None
     finally:
         if guest is not None:
             guest.stop()
+
+
+def killed_text(program, lines):
+    """For a FAIL line: the kernel's kill line(s) for the test's processes, if any."""
+    if not lines:
+        return ""
+    more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+    return f"; the kernel killed {program}: {lines[0]!r}{more}"
 
 
 def test_image_path(ctx, folder, build_dir=None):
@@ -436,7 +461,8 @@ def run_ostep_leak(ctx, folder, cpus, label, faults=None, build_dir=None, variab
         tests = [t for t in tests if t.number in ctx.options.tests]
     if not tests:
         return []
-    image = build_test_image(ctx, folder, tests, label, build_dir, variables, build_label)
+    image, tests = build_test_image(ctx, folder, tests, label, build_dir, variables,
+                                    build_label)
     if image is None:
         return []
     attempts = start_attempts(ctx, faults)

@@ -1,13 +1,26 @@
 // Memory-mapping interface: mmap, munmap, mprotect, msync.
 //
-// Values and meanings follow Linux; errors return MAP_FAILED (mmap) or -1.
+// Values and meanings follow Linux; errors return -1 (MAP_FAILED for mmap,
+// except in the course form below). mmap has two call forms, told apart by
+// the flags argument alone:
 //
-// Course compatibility rule: when flags == 0 exactly (Linux rejects that),
-// the call means the course's default: a private mapping for anonymous
-// memory, a shared mapping for a file, and prot == 0 then means
-// PROT_READ|PROT_WRITE. With any flag bit set, Linux meanings apply and
-// prot == 0 is PROT_NONE. A mapping is anonymous when MAP_ANONYMOUS is set
-// or fd is -1.
+//   call                                        meaning
+//   flags has MAP_SHARED or MAP_PRIVATE         Linux; prot 0 is PROT_NONE;
+//                                               failure returns MAP_FAILED
+//   MAP_SHARED_VALIDATE (both bits)             MAP_SHARED (unknown flags refused)
+//   neither bit ("course form"), any others:    failure returns 0 (NULL)
+//     mmap(a, n, 0, 0, -1, 0)                   private anonymous, read+write
+//     mmap(a, n, PROT_READ|PROT_WRITE,          private anonymous, read+write
+//          MAP_ANONYMOUS, -1, 0)
+//     mmap(a, n, PROT_WRITE, MAP_ANONYMOUS, ..) read+write (always readable)
+//     mmap(a, n, 0, MAP_ANONYMOUS, -1, 0)       read-only zeros; a store kills
+//     mmap(a, n, 0, 0, fd, off)                 the file, shared, read+write;
+//                                               any offset; msync(a, k)
+//                                               writes exactly k bytes
+//
+// A mapping is anonymous when MAP_ANONYMOUS is set or fd is -1. In the
+// course form prot is honoured except that pages are always readable, and
+// flags == 0 with prot == 0 means read+write. Details: docs/mmap.md.
 #ifndef XV6_MMAN_H
 #define XV6_MMAN_H
 
@@ -18,6 +31,7 @@
 
 #define MAP_SHARED          0x01
 #define MAP_PRIVATE         0x02
+#define MAP_SHARED_VALIDATE 0x03
 #define MAP_FIXED           0x10
 #define MAP_ANONYMOUS       0x20
 #define MAP_ANON            MAP_ANONYMOUS

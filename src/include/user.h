@@ -55,8 +55,9 @@ int faultstat(struct faultstat *st); // fault-injection counters
 int poweroff(void);                  // stop the machine (QEMU exits)
 int procs(struct procinfo *out, int max);  // the process table (procinfo.h)
 
-// User library (ulib.c, printf.c, umalloc.c). No memcmp: course tests
-// bring their own.
+// User library (src/user/lib/). memcpy, memcmp, strncmp and the other
+// string functions are in the library too but declared only in ustring.h,
+// so a course test may define its own with any signature.
 int stat(const char *path, struct stat *st);
 char *strcpy(char *dst, const char *src);
 void *memmove(void *dst, const void *src, int n);

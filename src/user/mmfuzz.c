@@ -728,7 +728,8 @@ static void op_mmap(void) {
   }
   int fits = gap_fits(plen);
   uint r = (uint)mmap((void *)hint, (int)len, prot, flags, fd, 0);
-  if (r == (uint)MAP_FAILED) {
+  // The course form (flags 0) fails with 0, the Linux form with MAP_FAILED.
+  if (r == (flags == 0 ? 0 : (uint)MAP_FAILED)) {
     if (fits || hint_must)
       unexpected("mmap(0x%x, 0x%x, %d, 0x%x) failed with room free", hint, len, prot, flags);
     else
@@ -765,8 +766,8 @@ static void op_mmap_bad(void) {
   case 3: prot = 8; break;
   case 4: prot = (int)0xffffffff; break;
   case 5: flags |= 0x40; break;
-  case 6: flags = MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS; break;
-  case 7: flags = MAP_ANONYMOUS; break;
+  case 6: flags = MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x40; break;
+  case 7: flags = MAP_ANONYMOUS; len = 0; break;                 // course form
   case 8: flags |= MAP_FIXED; a = some + 1 + rn(PGSIZE - 1); break;
   case 9: flags |= MAP_FIXED; a = KERNBASE + rn(0x10000) * PGSIZE; break;
   case 10: flags |= MAP_FIXED; a = rn(2) ? 0 : PGROUNDUP(heap0) - PGSIZE; break;
@@ -798,7 +799,9 @@ static void op_mmap_bad(void) {
   uint r = (uint)mmap((void *)a, len, prot, flags, fd, off);
   if (closefd >= 0)
     close(closefd);
-  if (r != (uint)MAP_FAILED)
+  // Neither MAP_SHARED nor MAP_PRIVATE is the course form: it fails with 0.
+  uint failed = (flags & MAP_SHARED_VALIDATE) ? (uint)MAP_FAILED : 0;
+  if (r != failed)
     fail("invalid mmap (case %d: addr 0x%x len 0x%x) succeeded: 0x%x", c, a, len, r);
   expfail();
   if (rn(4) == 0)

@@ -92,16 +92,46 @@ class RunnerEndToEnd(unittest.TestCase):
         self.assertEqual(run.verdict("course/3"), "SKIP")
         self.assertEqual(run.status, 1)
 
-    def test_compile_error_fails_the_folder_with_the_message(self):
+    def test_a_test_that_does_not_build_fails_alone(self):
         folder = self.ws.folder("broken", {
             "test_1.c": passing(1), "1.out": expected(1),
-            "test_2.c": "int x;\n#error expected ';' after expression\n", "2.out": ""})
+            "test_2.c": "int x;\n#error expected ';' after expression\n", "2.out": "",
+            "test_3.c": passing(3), "3.out": expected(3)})
         run = self.ws.run("--ostep", folder)
-        self.assertEqual(run.summary(), (0, 2, 0), run)
-        self.assertIn("does not compile: ", run.line("broken/2"))
+        self.assertEqual(run.summary(), (2, 1, 0), run)
+        self.assertEqual(run.verdict("broken/1"), "PASS")
+        self.assertEqual(run.verdict("broken/3"), "PASS")
+        self.assertIn("FAIL broken/2: did not build: ", run.stdout)
         self.assertIn("test_2.c:2:2: error: expected ';'", run.line("broken/2"))
-        self.assertIn("did not build", run.line("broken/1"))
-        self.assertEqual(self.ws.qemu_pids(), [])           # nothing was booted
+        self.assertIn("_test_2.log", run.line("broken/2"))
+        # The same with -t: only the broken test is asked for, and nothing boots.
+        run = self.ws.run("--ostep", folder, "-t", "2")
+        self.assertEqual(run.summary(), (0, 1, 0), run)
+        self.assertIn("did not build", run.line("broken/2"))
+        self.assertEqual(len(self.ws.qemu_pids()), 1)        # only the first run booted
+
+    def test_single_test_builds_only_that_test(self):
+        folder = self.ws.folder("course", MIXED_FOLDER)
+        run = self.ws.run("--ostep", folder, "-t", "4", "-t", "6")
+        self.assertEqual(run.summary(), (2, 0, 0), run)
+        testfs = [line for line in self.ws.made() if " testfs " in f" {line} "]
+        self.assertEqual(len(testfs), 1, self.ws.made())
+        self.assertIn("TESTS=4 6", testfs[0])
+        self.assertNotIn("make", run.stdout.replace("make test", ""))   # no make noise
+        run = self.ws.run("--ostep", folder, "-t", "4", "-v")
+        self.assertIn("testfs", run.stdout)                               # shown with -v
+
+    def test_a_killed_test_says_so(self):
+        kill = "pid 4 test_1: killed: page fault (write not mapped) at addr 0x0, eip 0x1f"
+        folder = self.ws.folder("killed", {
+            "test_1.c": f'//FAKE ["print", "XV6_TEST_OUTPUT a\\n{kill}\\n"]\n',
+            "1.out": "XV6_TEST_OUTPUT a\nXV6_TEST_OUTPUT b\n",
+            "test_2.c": f'//FAKE ["print", "{kill.replace("test_1", "test_2")}\\n'
+                        f'XV6_TEST_OUTPUT ok 2\\n"]\n',
+            "2.out": expected(2)})
+        run = self.ws.run("--ostep", folder)
+        self.assertIn(f"the kernel killed test_1: '{kill}'", run.line("killed/1"), run)
+        self.assertEqual(run.verdict("killed/2"), "PASS")     # a kill alone is no failure
 
     def test_relative_folder_and_crlf_free_compare(self):
         self.ws.folder("rel", {"test_1.c": passing(1), "1.out": "XV6_TEST_OUTPUT ok 1  \r\n"})

@@ -119,13 +119,28 @@ class Folders(unittest.TestCase):
         self.write("1.err", "oops\n")
         self.assertFalse(ostep.check(test, "XV6_TEST_OUTPUT x 1\n").ok)
 
-    def test_compile_errors_are_matched_to_their_test(self):
-        output = ("clang ... test_2.c\n/x/test_2.c:3:2: error: boom\n"
-                  "/x/test_12.c:1:1: error: other\nmake: *** [Makefile:1] Error 1\n")
-        self.assertEqual(ostep.compile_errors(ostep.OstepTest("/x", 2), output),
-                         ["/x/test_2.c:3:2: error: boom"])
-        self.assertEqual(ostep.compile_errors(ostep.OstepTest("/x", 1), output), [])
+    def test_unbuilt_tests_and_their_errors(self):
+        log = os.path.join(self.dir, "_test_2.log")
+        self.write("_test_2.log", "/x/test_2.c:3:2: error: boom\n1 error generated.\n")
+        output = (f"testfs: test_2 did not build (compiler output: {log})\n"
+                  "/x/test_2.c:3:2: error: boom\n"
+                  "testfs: test_12 did not build (compiler output: /gone/_test_12.log)\n"
+                  "ld.lld: error: undefined symbol: memcpy\n")
+        self.assertEqual(ostep.unbuilt(output), {2: log, 12: "/gone/_test_12.log"})
+        self.assertEqual(ostep.build_failure(log, output), ["/x/test_2.c:3:2: error: boom"])
+        # With the log gone, make's output stands in.
+        self.assertIn("ld.lld: error: undefined symbol: memcpy",
+                      ostep.build_failure("/gone/_test_12.log", output))
 
+    def test_kill_lines_of_one_program(self):
+        output = ("XV6_TEST_OUTPUT a\r\n"
+                  "pid 4 test_1: killed: store into read-only mapping, eip 0x1f\r\n"
+                  "pid 5 test_12: killed: page fault\n"
+                  "pid 6 sh: killed: whatever\n")
+        self.assertEqual(ostep.kill_lines(output, "test_1"),
+                         ["pid 4 test_1: killed: store into read-only mapping, eip 0x1f"])
+        self.assertEqual(ostep.kill_lines(output, "test_12"), ["pid 5 test_12: killed: page fault"])
+        self.assertEqual(ostep.kill_lines("XV6_TEST_OUTPUT a\n", "test_1"), [])
 
 if __name__ == "__main__":
     unittest.main()

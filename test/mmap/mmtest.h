@@ -135,7 +135,8 @@ static inline int overlaps(uint a, uint alen, uint b, uint blen) {
   return a < b + blen && b < a + alen;
 }
 
-// Are the n bytes at a and b the same? (The user library has no memcmp.)
+// Are the n bytes at a and b the same? (memcmp is declared in ustring.h;
+// these tests keep to user.h.)
 static inline int same(char *a, char *b, int n) {
   for (int i = 0; i < n; i++)
     if (a[i] != b[i])

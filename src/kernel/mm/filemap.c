@@ -8,7 +8,8 @@
 // msync(), munmap() or exit, and a mapping created later sees what the
 // file holds then (or the live cache, if other mappings still exist).
 //
-// A mapping made with the course's call form (flags == 0) is shared too,
+// A file mapped with the course's call form (neither MAP_SHARED nor
+// MAP_PRIVATE; sys_mmap sets region.course) is shared too,
 // but its offset need not be page-aligned, so it gets a page set of its
 // own, shared with its copies in forked children.
 //

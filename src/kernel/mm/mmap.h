@@ -25,7 +25,8 @@ struct region {
   int prot;                // PROT_* bits
   int flags;               // MAP_SHARED / MAP_PRIVATE as effective
   int kind;                // RK_ANON or RK_FILE
-  int course;              // made by the course's flags == 0 call form
+  int course;              // a file mapped in the course's form (own page set,
+                           // byte-exact msync, may run past EOF); 0 for anonymous
   struct file *file;       // backing file (own reference), or 0
   uint offset;             // file offset of `start`
   struct pageset *pages;   // shared pages (MAP_SHARED), or 0
@@ -44,7 +45,8 @@ struct region {
 
 void mmap_proc_init(struct proc *p);
 // mmap proper, on the current process; arguments already validated and
-// normalised by sys_mmap (len page-rounded, prot/flags effective).
+// normalised by sys_mmap (len page-rounded, prot/flags effective, the
+// call form decoded: course is set only for a file in the course's form).
 // Returns the start address, or -1.
 int  mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
               int course, struct file *f, uint offset);

@@ -1,5 +1,7 @@
-// System calls for memory mappings: argument checking and the course's
-// call form; the work happens in mm/mmap.c.
+// System calls for memory mappings: argument checking and decoding the
+// call form (Linux or the course's, see mman.h); the work happens in
+// mm/mmap.c, which never needs to know which form was used beyond the
+// course_file marker of a file mapping.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -26,6 +28,17 @@ static int effective_prot(int prot) {
   return prot;
 }
 
+// The two ways of calling mmap (table in mman.h). Decided here once; the
+// layers below see only plain flags and a course_file marker.
+enum call_form {
+  FORM_LINUX,    // MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE set
+  FORM_COURSE,   // neither: the course's kernels' meaning
+};
+
+static enum call_form call_form(int flags) {
+  return (flags & (MAP_SHARED | MAP_PRIVATE)) ? FORM_LINUX : FORM_COURSE;
+}
+
 // Validate a page-aligned user range; returns its page-rounded end, or 0.
 static uint user_range_end(uint addr, uint len) {
   if (addr % PGSIZE || len == 0 || addr >= KERNBASE || len > KERNBASE - addr)
@@ -47,32 +60,41 @@ static struct file *mappable_file(int fd) {
   return regular ? f : 0;
 }
 
-int sys_mmap(void) {
-  int addr, length, prot, flags, fd, offset;
-  if (argint(0, &addr) < 0 || argint(1, &length) < 0 || argint(2, &prot) < 0 ||
-      argint(3, &flags) < 0 || argint(4, &fd) < 0 || argint(5, &offset) < 0)
-    return -1;
-  if (length <= 0 || (prot & ~KNOWN_PROT) || (flags & ~KNOWN_FLAGS))
+// What a failed mmap returns: course code tests for 0 (NULL), Linux
+// code for MAP_FAILED.
+static int mmap_failure(enum call_form form) {
+  return form == FORM_COURSE ? 0 : -1;
+}
+
+// mmap with its arguments checked and the call form decoded; -1 on failure.
+static int do_mmap(uint addr, int length, int prot, int flags, int fd, int offset,
+                   enum call_form form) {
+  if (length <= 0 || (prot & ~KNOWN_PROT) || (flags & ~KNOWN_FLAGS) || offset < 0)
     return -1;
   int anon = (flags & MAP_ANONYMOUS) || fd == -1;
+  int place = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+  int course_file = 0;   // the course's file form: see filemap.c
 
-  // The course's form: flags == 0 means private anonymous memory or a
-  // shared file mapping, and prot 0 then means read+write.
-  int course = flags == 0;
-  if (course) {
-    flags = anon ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED;
-    if (prot == 0)
+  if (form == FORM_COURSE) {
+    // flags 0 with prot 0 is the course's read+write default; otherwise
+    // prot counts, and course kernels map every page readable.
+    if (flags == 0 && prot == 0)
       prot = PROT_READ | PROT_WRITE;
+    prot |= PROT_READ;
+    course_file = !anon;
+    flags = (anon ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | place;
   } else {
-    int kind = flags & (MAP_SHARED | MAP_PRIVATE);
-    if (kind != MAP_SHARED && kind != MAP_PRIVATE)
-      return -1;
+    // MAP_SHARED_VALIDATE (both bits) is MAP_SHARED; unknown bits were refused above.
+    if ((flags & MAP_SHARED_VALIDATE) == MAP_SHARED_VALIDATE)
+      flags &= ~MAP_PRIVATE;
     if (anon)
       flags |= MAP_ANONYMOUS;
+    if (offset % PGSIZE)
+      return -1;
   }
-  if (offset < 0 || (!(course && !anon) && offset % PGSIZE))
-    return -1;
-  if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr % PGSIZE || (uint)addr >= KERNBASE))
+  if (anon)
+    offset = 0;
+  if (place && (addr % PGSIZE || addr >= KERNBASE))
     return -1;
   prot = effective_prot(prot);
 
@@ -80,15 +102,25 @@ int sys_mmap(void) {
   if (!anon) {
     if ((f = mappable_file(fd)) == 0)
       return -1;
-    if (!course && (flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable)
+    if (!course_file && (flags & MAP_SHARED) && (prot & PROT_WRITE) && !f->writable)
       return -1;
-    // The course's form on a file not open for writing: its stores can
-    // never reach the file, so the mapping is private.
-    if (course && !f->writable)
-      flags = MAP_PRIVATE;
+    // The course's file form on a file not open for writing: its stores
+    // can never reach the file, so the mapping is private.
+    if (course_file && !f->writable)
+      flags = (flags & ~MAP_SHARED) | MAP_PRIVATE;
   }
   uint len = PGROUNDUP((uint)length);
-  return mmap_map(myproc(), (uint)addr, len, prot, flags, course, f, anon ? 0 : (uint)offset);
+  return mmap_map(myproc(), addr, len, prot, flags, course_file, f, (uint)offset);
+}
+
+int sys_mmap(void) {
+  int addr, length, prot, flags, fd, offset;
+  if (argint(0, &addr) < 0 || argint(1, &length) < 0 || argint(2, &prot) < 0 ||
+      argint(3, &flags) < 0 || argint(4, &fd) < 0 || argint(5, &offset) < 0)
+    return -1;
+  enum call_form form = call_form(flags);
+  int r = do_mmap((uint)addr, length, prot, flags, fd, offset, form);
+  return r == -1 ? mmap_failure(form) : r;
 }
 
 int sys_munmap(void) {

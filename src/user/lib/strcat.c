@@ -1,0 +1,15 @@
+// strcat: append one string to another.
+// One function per file, so the ulib archive links in only what a program
+// calls and a program may define its own version without a clash.
+
+#include "types.h"
+#include "ustring.h"
+
+char *strcat(char *dst, const char *src) {
+  char *d = dst;
+  while (*d != '\0')
+    d++;
+  while ((*d++ = *src++) != '\0')
+    ;
+  return dst;
+}
