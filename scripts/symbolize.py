@@ -50,12 +50,21 @@ def _addr2line():
     return None
 
 
-def find_binary(prog, build="build"):
-    """The unstripped binary for program prog ("kernel" for the kernel), or None."""
+def test_folder_objects(build, folder):
+    """Where the Makefile builds the programs of an OSTEP test folder (its
+    absolute path with '/' turned into '_', under build/user/t)."""
+    return os.path.join(build, "user", "t", os.path.abspath(folder).replace(os.sep, "_"))
+
+
+def find_binary(prog, build="build", folder=None):
+    """The unstripped binary for program prog ("kernel" for the kernel), or None.
+    With folder (an OSTEP test folder), that folder's build is looked at first:
+    several folders have a test_3."""
     if prog == "kernel":
         path = os.path.join(build, "kernel", "kernel")
         return path if os.path.isfile(path) else None
-    candidates = [os.path.join(build, "user", prog + ".elf")]
+    candidates = [os.path.join(test_folder_objects(build, folder), prog + ".elf")] if folder else []
+    candidates += [os.path.join(build, "user", prog + ".elf")]
     candidates += sorted(glob.glob(os.path.join(build, "user", "t", "*", prog + ".elf")),
                          key=os.path.getmtime, reverse=True)   # newest folder build first
     for path in candidates:
@@ -87,8 +96,9 @@ def where(binary, addr):
     return _lookup(binary, os.path.getmtime(binary), addr)
 
 
-def annotate(line, build="build"):
-    """line with ' [function at file:line]' added after what it can resolve."""
+def annotate(line, build="build", folder=None):
+    """line with ' [function at file:line]' added after what it can resolve
+    (folder: the OSTEP test folder the program came from, if any)."""
     match = STACK_RE.match(line)
     if match:
         kernel = find_binary("kernel", build)
@@ -106,7 +116,7 @@ def annotate(line, build="build"):
         if not match or int(match.group("eip"), 16) < KERNBASE:
             return line
         addr, prog = int(match.group("eip"), 16), "kernel"
-    found = where(find_binary(prog, build), addr)
+    found = where(find_binary(prog, build, folder), addr)
     if not found:
         return line
     end = match.end("eip")

@@ -22,10 +22,14 @@ import glob
 import hashlib
 import os
 import re
+import sys
 import time
 
 import ostep
 import procs
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "scripts"))
+import symbolize                 # noqa: E402  (scripts/symbolize.py: eip -> file:line)
 import robust
 from harness import BootError
 from robust import Command, judge_all, judge_memleak, judge_mmfuzz
@@ -231,7 +235,8 @@ def run_ostep_folder(ctx, folder, cpus, build_dir=None, variables=(), faults=Non
     if image is None:
         return
     config = ctx.boot_config(fs_img=image, build_dir=build_dir, cpus=cpus, faults=faults)
-    run_tests_in_guest(ctx, tests, label, config, f"{label}-cpus{cpus}", check_output)
+    run_tests_in_guest(ctx, tests, label, config, f"{label}-cpus{cpus}", check_output,
+                       build_dir, folder)
 
 
 def select_tests(ctx, folder, label):
@@ -309,7 +314,8 @@ def build_test_image(ctx, folder, tests, label, build_dir, variables, build_labe
     return (image if built else None), built
 
 
-def run_tests_in_guest(ctx, tests, label, config, boot_label, check_output):
+def run_tests_in_guest(ctx, tests, label, config, boot_label, check_output,
+                       build_dir=None, folder=None):
     """Type the tests at one guest's shell, one after another; boot a fresh guest
     after a test that leaves the kernel unusable (or for every test: --fresh-boot)."""
     guest = None
@@ -345,7 +351,9 @@ def run_tests_in_guest(ctx, tests, label, config, boot_label, check_output):
                 ctx.verbose(verdict.details)
             reason = verdict.reason
             if not verdict.ok:
-                reason += killed_text(test.program, ostep.kill_lines(result.output, test.program))
+                kills = [symbolize.annotate(line, build_dir or ctx.base_build, folder)
+                         for line in ostep.kill_lines(result.output, test.program)]
+                reason += killed_text(test.program, kills)
             ctx.record(name, verdict.ok, reason, result.seconds)
             if ctx.options.fresh_boot:
                 guest.stop()
