@@ -130,6 +130,7 @@ UPROGS=\
 	_pmap\
 	_mmapbench\
 	_mmfuzz\
+	_sysfuzz\
 	_memleak\
 
 $(UDIR)/%.o: src/user/%.c
