@@ -82,7 +82,8 @@
 #define MAXKIDS   4               // op children alive at once
 #define MAXMAPS   8               // small mappings placed by the kernel
 #define MAXKB     16              // kmalloc blocks held
-#define NMUT      4096            // mutator writes between naps
+#define NMUT      256             // mutator writes between looks at the clock
+#define MUTATOR_REST 3            // ticks the mutator rests after a busy one
 #define CHILD_OPS 64              // operations a forked child issues
 #define RAW_OPS   48              // raw calls a chaos child issues
 #define SLEEPNEG_TICKS 50         // how long sleep(-1) may take to return
@@ -192,6 +193,9 @@ static void fail(const char *why, int a, int b, int c) {
     sh->arg[1] = b;
     sh->arg[2] = c;
   }
+  // Leave no helper behind (the mutator stops on sh->failed).
+  for (int i = 0; i < nkids; i++)
+    kill(kids[i]);
   exit();
 }
 
@@ -636,6 +640,22 @@ static void op_names(void) {
       p = nasty_path(PATH_READ, &bad);
       r = chdir(p);
       if (bad) must_fail(r, "chdir", (int)p);
+      // Work inside a directory while it is removed: create, enter and
+      // remove a subdirectory, climb back through "..". Only names our
+      // cleanup knows ("d1", "d1/x").
+      if (r == 0 && !bad && strcmp(p, "d1") == 0) {
+        unlink("../d1");
+        if (mkdir("x") == 0 || rn(2)) {
+          if (chdir("x") == 0) {
+            unlink("../x");
+            chdir("..");
+          }
+          mkdir("x");
+        }
+        int fd = open("x", O_RDONLY);
+        if (fd >= 0)
+          fd_add(fd, FK_DIR);
+      }
       chdir(dir);
     } else {
       int b3;
@@ -687,6 +707,9 @@ static void op_names(void) {
 static void op_pipe(void) {
   int bad;
   uint p = nasty_ptr(8, 1, &bad);
+  // Not in the mutated page: we read the two fds back.
+  if (shp && p >= (uint)shp && p < (uint)shp + 2 * PGSIZE)
+    p = (uint)stackbuf;
   int *fdp = (int *)p;
   int r = pipe(fdp);
   if (bad) {
@@ -974,16 +997,17 @@ static void child_run(int nops) {
   exit();
 }
 
-static void reap_one(void) {
+static int reap_one(void) {
   int pid = wait();
   for (int i = 0; i < nkids; i++)
     if (kids[i] == pid) {
       kids[i] = kids[--nkids];
       reaped = pid;
-      return;
+      return pid;
     }
   if (pid < 0 && nkids > 0 && !armed)
     fail("wait() = -1 with %d children", nkids, 0, 0);
+  return pid;
 }
 
 static int spawn(void) {
@@ -1057,6 +1081,12 @@ static void op_exec(void) {
     argv[0] = "sysfuzz";
     argv[1] = "-e";
     argv[2] = 0;
+    // With KNOWN_STRRACE allowed, an argument whose NUL the mutator flips
+    // (exec measures the strings when it copies them to the new stack).
+    if (allowed(KNOWN_STRRACE) && shp && rn(2)) {
+      argv[2] = shp + 2 * PGSIZE - 2;
+      argv[3] = 0;
+    }
     break;
   case 1:                    // too many arguments
     path = self;
@@ -1183,11 +1213,42 @@ static void op_proc(void) {
   }
 }
 
+// KNOWN_HOLEWB: a file with holes, mapped shared, every page dirtied and
+// written back (msync, munmap or exit) while others do the same. A page
+// over holes needs up to 8 data blocks plus bitmap, inode and indirect
+// blocks in one transaction.
+static void op_hole(void) {
+  int fd = open(fnames[rn(3)], O_CREATE | O_RDWR);
+  if (fd < 0)
+    return;
+  uint len = (2 + rn(7)) * PGSIZE;
+  if (lseek(fd, len - 1 - rn(PGSIZE / 2), SEEK_SET) > 0 && write(fd, "h", 1) == 1) {
+    int course = rn(2);
+    char *m = mmap(0, course ? len + PGSIZE : len, PROT_READ | PROT_WRITE,
+                   course ? 0 : MAP_SHARED, fd, 0);
+    if (m != MAP_FAILED) {
+      if (prep(m, len) == 0)
+        for (uint a = 0; a < len; a += 512)
+          m[a] = 'w';
+      if (rn(2))
+        msync(m, len, MS_SYNC);
+      if (rn(2))
+        munmap(m, course ? len + PGSIZE : len);
+    }
+  }
+  close(fd);
+  if (role == ROLE_WORKER && nfds == 0)
+    unlink(fnames[rn(3)]);
+}
+
 // KNOWN_REFWRAP: one page of a file mapped shared far more often than a
 // 16-bit count holds, each mapping touched. A fixed kernel refuses mmap
 // before the count can wrap.
 static void storm(void) {
   int pid = spawn();
+  if (pid > 0)           // the worker waits for it to finish
+    while (nkids > 0 && reap_one() != pid)
+      ;
   if (pid != 0)
     return;
   become_child();
@@ -1218,6 +1279,7 @@ static void do_op(int depth) {
   else if (x < 62) op_pipe();
   else if (x < 76) op_mem();
   else if (x < 92) op_info();
+  else if (x < 98 && allowed(KNOWN_HOLEWB)) op_hole();
   else if (depth == 0) op_proc();
   else op_info();
 }
@@ -1303,12 +1365,16 @@ static void mutate(void) {
   become_child();
   char *s = shp + 2 * PGSIZE - 1;
   while (!sh->stop[me] && !sh->failed) {
-    for (int i = 0; i < NMUT; i++) {
-      shp[rn(PGSIZE)] = rnd();
-      if (allowed(KNOWN_STRRACE))
-        *s = *s ? 0 : 'x';
-    }
-    sleep(1);
+    // Busy for a clock tick, then rest: the calls of the worker and its
+    // children run while it writes.
+    int t0 = uptime();
+    while (uptime() == t0)
+      for (int i = 0; i < NMUT; i++) {
+        shp[rn(PGSIZE)] = rnd();
+        if (allowed(KNOWN_STRRACE))
+          *s = *s ? 0 : 'x';
+      }
+    sleep(allowed(KNOWN_STRRACE) ? 1 : MUTATOR_REST);
   }
   exit();
 }
@@ -1361,7 +1427,7 @@ static void worker(int index) {
   for (int i = 0; i < iters; i++) {
     if (sh->failed || (tlimit && uptime() >= deadline))
       break;
-    if (!stormed && i == iters / 2) {
+    if (!stormed && i == 10) {
       storm();
       stormed = 1;
     }
@@ -1412,7 +1478,7 @@ static void usage(void) {
 }
 
 int main(int argc, char *argv[]) {
-  if (argc == 2 && strcmp(argv[1], "-e") == 0)
+  if (argc >= 2 && strcmp(argv[1], "-e") == 0)
     exit();                    // exec target of the fuzzer itself
   int seeded = 0;
   for (int i = 1; i < argc; i += 2) {
