@@ -114,6 +114,7 @@ struct shared {
   const char *why;          // same image everywhere: pointers stay valid
   int arg[3];
   int stop[MAXPROCS];       // tells a worker's mutator to end
+  int stop_all;             // every worker is gone (one may have been killed)
   struct slot slot[MAXPROCS];
 };
 
@@ -337,6 +338,7 @@ static const char *dnames[] = {"d1", "d2"};
 #define NFN   4
 #define NDN   2
 #define NNODE "n"
+#define NHOLE "h"  // op_hole's files: "h", "h1", "h2"
 #define NMANY 20   // extra names "m0".."m19" when KNOWN_INODES is allowed
 
 static char namebuf[PGSIZE];
@@ -640,23 +642,24 @@ static void op_names(void) {
       p = nasty_path(PATH_READ, &bad);
       r = chdir(p);
       if (bad) must_fail(r, "chdir", (int)p);
+      chdir(dir);
       // Work inside a directory while it is removed: create, enter and
       // remove a subdirectory, climb back through "..". Only names our
-      // cleanup knows ("d1", "d1/x").
-      if (r == 0 && !bad && strcmp(p, "d1") == 0) {
-        unlink("../d1");
-        if (mkdir("x") == 0 || rn(2)) {
-          if (chdir("x") == 0) {
+      // cleanup knows ("d2", "d2/x").
+      if (rn(2)) {
+        mkdir("d2");
+        if (chdir("d2") == 0) {
+          unlink("../d2");
+          if (mkdir("x") == 0 && chdir("x") == 0) {
             unlink("../x");
             chdir("..");
           }
-          mkdir("x");
+          int fd = open(rn(2) ? "x" : ".", O_RDONLY);
+          if (fd >= 0)
+            fd_add(fd, FK_DIR);
         }
-        int fd = open("x", O_RDONLY);
-        if (fd >= 0)
-          fd_add(fd, FK_DIR);
+        chdir(dir);
       }
-      chdir(dir);
     } else {
       int b3;
       p = (char *)nasty_ptr(1, 0, &b3);
@@ -1218,9 +1221,22 @@ static void op_proc(void) {
 // over holes needs up to 8 data blocks plus bitmap, inode and indirect
 // blocks in one transaction.
 static void op_hole(void) {
-  int fd = open(fnames[rn(3)], O_CREATE | O_RDWR);
+  // Three at once (the worker and two children, each with its own file):
+  // the log holds three transactions, so three that each need more than
+  // MAXOPBLOCKS overflow it.
+  char name[3] = NHOLE;
+  int helpers[2] = {-1, -1};
+  if (role == ROLE_WORKER)
+    for (int i = 0; i < 2; i++)
+      if (nkids < MAXKIDS && (helpers[i] = spawn()) == 0) {
+        become_child();
+        name[1] = '1' + i;
+        break;
+      }
+  unlink(name);          // a new file each time: write-back fills the holes
+  int fd = open(name, O_CREATE | O_RDWR);
   if (fd < 0)
-    return;
+    goto out;
   uint len = (2 + rn(7)) * PGSIZE;
   if (lseek(fd, len - 1 - rn(PGSIZE / 2), SEEK_SET) > 0 && write(fd, "h", 1) == 1) {
     int course = rn(2);
@@ -1232,13 +1248,18 @@ static void op_hole(void) {
           m[a] = 'w';
       if (rn(2))
         msync(m, len, MS_SYNC);
-      if (rn(2))
-        munmap(m, course ? len + PGSIZE : len);
+      // Unmapped at once: a mapping holds its file's inode.
+      munmap(m, course ? len + PGSIZE : len);
     }
   }
   close(fd);
-  if (role == ROLE_WORKER && nfds == 0)
-    unlink(fnames[rn(3)]);
+out:
+  if (role == ROLE_CHILD && name[1])
+    exit();
+  for (int i = 0; i < 2; i++)
+    if (helpers[i] > 0)
+      while (nkids > 0 && reap_one() != helpers[i])
+        ;
 }
 
 // KNOWN_REFWRAP: one page of a file mapped shared far more often than a
@@ -1279,7 +1300,7 @@ static void do_op(int depth) {
   else if (x < 62) op_pipe();
   else if (x < 76) op_mem();
   else if (x < 92) op_info();
-  else if (x < 98 && allowed(KNOWN_HOLEWB)) op_hole();
+  else if (x < 93 && allowed(KNOWN_HOLEWB)) op_hole();
   else if (depth == 0) op_proc();
   else op_info();
 }
@@ -1364,7 +1385,7 @@ static void setup_areas(void) {
 static void mutate(void) {
   become_child();
   char *s = shp + 2 * PGSIZE - 1;
-  while (!sh->stop[me] && !sh->failed) {
+  while (!sh->stop[me] && !sh->stop_all && !sh->failed) {
     // Busy for a clock tick, then rest: the calls of the worker and its
     // children run while it writes.
     int t0 = uptime();
@@ -1382,9 +1403,13 @@ static void mutate(void) {
 static void cleanup_names(void) {
   chdir(dir);
   unlink("d1/x");
+  unlink("d2/x");
   for (int i = 0; i < NFN; i++)
     unlink(fnames[i]);
   unlink(NNODE);
+  unlink(NHOLE);
+  unlink(NHOLE "1");
+  unlink(NHOLE "2");
   for (int i = 0; i < NDN; i++)
     unlink(dnames[i]);
   char nm[4] = "m00";
@@ -1543,6 +1568,7 @@ int main(int argc, char *argv[]) {
   }
   while (wait() >= 0)
     ;
+  sh->stop_all = 1;
 
   int ops = 0, exp = 0, kids = 0, killed = 0, missing = -1;
   for (int i = 0; i < nprocs; i++) {
