@@ -398,8 +398,13 @@ static char *nasty_path(int mode, int *bad) {
     return p;
   }
   case 8:
+    if (rn(2) && top) {
+      top[PGSIZE - 1] = 't';   // a read() may have left a NUL there
+      *bad = 1;
+      return (char *)(KERNBASE - 1);
+    }
     *bad = 1;
-    return (char *)(rn(2) ? KERNBASE - 1 : KERNBASE + rn(0x100000));
+    return (char *)(KERNBASE + rn(0x100000));
   case 9:
     memset(namebuf, 'x', 300);
     namebuf[300] = 0;
