@@ -86,6 +86,7 @@
 #define MUTATOR_REST 3            // ticks the mutator rests after a busy one
 #define CHILD_OPS 64              // operations a forked child issues
 #define RAW_OPS   48              // raw calls a chaos child issues
+#define CHAOS_SBRK_MAX 0x3FFFFF   // largest growth a raw sbrk asks for
 #define SLEEPNEG_TICKS 50         // how long sleep(-1) may take to return
 #define STORM_MAPS 70000          // shared mappings of one page (KNOWN_REFWRAP)
 #define KMT_MAXROUNDS 1000000     // kmtest's limit (mm/kmuser.c)
@@ -1036,10 +1037,12 @@ static int spawn(void) {
 
 // Raw system calls with any number and arguments. Calls that take a path
 // (a random string might name a real file), kill (the shell), exec,
-// sleep (unbounded) and poweroff are left to the structured ops.
+// sleep (unbounded) and poweroff are left to the structured ops, and so
+// is fork: a grandchild is nobody's to kill and reap, and one that grew
+// huge could outlive the run.
 static void chaos(void) {
   static const uchar nums[] = {
-    SYS_fork, SYS_exit, SYS_wait, SYS_pipe, SYS_read, SYS_fstat, SYS_dup, SYS_getpid,
+    SYS_exit, SYS_wait, SYS_pipe, SYS_read, SYS_fstat, SYS_dup, SYS_getpid,
     SYS_sbrk, SYS_uptime, SYS_write, SYS_close, SYS_kmalloc, SYS_kmfree, SYS_mmap,
     SYS_munmap, SYS_freepages, SYS_mprotect, SYS_msync, SYS_lseek, SYS_kmstat, SYS_pmap,
     SYS_memstat, SYS_faultstat,
@@ -1061,6 +1064,9 @@ static void chaos(void) {
     if ((num == SYS_read || num == SYS_write) && (uint)a[0] < NOFILE &&
         fd_kind(a[0]) != FK_FILE && fd_kind(a[0]) != FK_DIR)
       a[0] = rn(2) ? NOFILE + (int)rn(100) : -1 - (int)rn(100);
+    // sbrk allocates eagerly: a few MiB, not a quarter of the memory.
+    if (num == SYS_sbrk && a[0] > CHAOS_SBRK_MAX)
+      a[0] &= CHAOS_SBRK_MAX;
     if (!allowed(KNOWN_HOLEWB)) {
       if (num == SYS_lseek)              // past the end, then write: a hole
         continue;
