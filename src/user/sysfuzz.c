@@ -22,7 +22,8 @@
 // MAP_SHARED page that a forked mutator process scribbles on while the
 // worker's calls read from it, forks children that run the same
 // operations and are killed at random moments, and "chaos" children that
-// issue raw system calls with random numbers and arguments.
+// issue raw system calls with random numbers and arguments (not fork:
+// every process of a run is a worker's child, killed and reaped at its end).
 //
 // What is checked:
 //  - the kernel survives (no panic, no hang: the test runner sees those);
@@ -54,6 +55,9 @@
 #define KNOWN_NLINK    0x020  // 32768 links wrap nlink: needs more links than a
                               // run makes, so no op reaches it (listed only)
 #define KNOWN_RMCREATE 0x040  // create in a directory being removed loses inodes
+                              // on disk (children then remove directories
+                              // too; the lost inodes are not visible from
+                              // user space, so only a panic would show)
 #define KNOWN_SLEEPNEG 0x080  // sleep(-1) never returns
 #define KNOWN_CHDIRRM  0x100  // chdir into (and use of) a removed directory
 #define KNOWN_KMTEST   0x200  // concurrent kmtest calls report a false leak
