@@ -72,13 +72,13 @@ MMFUZZ_TICKS = 6000              # the fuzzer's own time limit (clock ticks)
 MMFUZZ_TIMEOUT = 300             # seconds for one run
 
 # The all-syscall fuzzer (src/user/sysfuzz.c), always under memleak: seeds and the
-# CPUs each runs on, and size. One run of 6000 ops x 4 workers issues about 38,000
+# CPUs each runs on, and size. One run of 7000 ops x 4 workers issues about 45,000
 # operations (its children count too) in about 20 s under TCG on an idle machine;
-# the four runs give about 150,000, the two under fault injection (suite "faults")
-# some 50,000 more. The tick limit caps a run on a busy machine (fewer operations).
+# the four runs give about 180,000, the two under fault injection (suite "faults")
+# some 45,000 more. The tick limit caps a run on a busy machine (fewer operations).
 SYSFUZZ_RUNS = ((1, 2), (2, 2), (3, 4), (4, 4))      # (seed, CPUS)
 SYSFUZZ_FAULT_SEED = 5
-SYSFUZZ_OPS = 6000
+SYSFUZZ_OPS = 7000
 SYSFUZZ_PROCS = 4
 SYSFUZZ_TICKS = 2500             # the fuzzer's own time limit (clock ticks)
 SYSFUZZ_TIMEOUT = 300            # seconds for one run

@@ -88,7 +88,7 @@
 #define MAXKB     16              // kmalloc blocks held
 #define NMUT      256             // mutator writes between looks at the clock
 #define MUTATOR_REST 3            // ticks the mutator rests after a busy one
-#define CHILD_OPS 64              // operations a forked child issues
+#define CHILD_OPS 128             // operations a forked child issues
 #define RAW_OPS   48              // raw calls a chaos child issues
 #define CHAOS_SBRK_MAX 0x3FFFFF   // largest growth a raw sbrk asks for
 #define SLEEPNEG_TICKS 50         // how long sleep(-1) may take to return
