@@ -258,7 +258,7 @@ static int nasty_fd(void) {
 enum { P_STACK, P_BSS, P_SHARED, P_LAZY, P_FMAP, P_RO, P_TOP, P_NULL,
        P_NONE, P_HOLE, P_KERN, P_KERNM1, P_STRADDLE, P_WRAP, P_HEAPEND, P_EDGE, P_N };
 
-static char stackbuf[2 * PGSIZE];   // "stack" is static here: workers keep it valid
+static char stackbuf[2 * PGSIZE];   // buffers for calls (static, so always valid)
 
 // A pointer for a call touching `want` bytes (writing them if wr); *bad is
 // set when no byte range of that size there can be accessible.
@@ -267,7 +267,12 @@ static uint nasty_ptr(int want, int wr, int *bad) {
   uint n = want > 0 ? (uint)want : 0;
   for (;;) {
     switch (rn(P_N)) {
-    case P_STACK: return (uint)stackbuf + rn(PGSIZE);
+    case P_STACK:
+      // A call may write all of it: it must end inside the buffer, not in
+      // the globals after it.
+      if (wr && n > PGSIZE)
+        continue;
+      return (uint)stackbuf + rn(PGSIZE);
     case P_BSS: {
       // The second half of our static buffer, with room for the call.
       if (n > PGSIZE)
@@ -283,7 +288,9 @@ static uint nasty_ptr(int want, int wr, int *bad) {
         return (uint)shp + 2 * PGSIZE - n / 4;
       }
       return (uint)shp + (wr ? rn(PGSIZE - n + 1) : rn(2 * PGSIZE));
-    case P_LAZY: if (!lazy) continue; return (uint)lazy + rn(4 * PGSIZE);
+    case P_LAZY:
+      if (!lazy || (wr && n > 4 * PGSIZE)) continue;
+      return (uint)lazy + rn(wr ? 4 * PGSIZE - n + 1 : 4 * PGSIZE);
     case P_FMAP:
       if (!fmap) continue;
       *bad = wr && n > 0;
