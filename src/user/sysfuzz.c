@@ -506,7 +506,7 @@ static void op_rw(void) {
     must_fail(r, wr ? "write" : "read", p);
 }
 
-// Write known bytes to a file and read them back (through a mapping too).
+// Write known bytes to a file and read them back.
 static void op_file_check(void) {
   int fd = open(fnames[rn(3)], O_CREATE | O_RDWR);
   if (fd < 0)
@@ -520,9 +520,14 @@ static void op_file_check(void) {
   if (w == n && lseek(fd, -n, SEEK_CUR) >= 0) {
     char *back = stackbuf + PGSIZE;
     int r = read(fd, back, n);
-    // Another child of this worker may write the same file at once.
-    if (r != n && nkids == 0 && role == ROLE_WORKER && !armed)
-      fail("read back %d bytes of %d", r, n, 0);
+    // Only when no child of this worker could write the same file at once.
+    if (nkids == 0 && role == ROLE_WORKER && !armed) {
+      if (r != n)
+        fail("read back %d bytes of %d", r, n, 0);
+      for (int i = 0; i < n; i++)
+        if (back[i] != buf[i])
+          fail("file reads back 0x%x at byte %d of %d", back[i] & 0xFF, i, n);
+    }
   }
   close(fd);
 }
