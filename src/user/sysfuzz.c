@@ -4,7 +4,8 @@
 //
 //   -s seed   the run's seed (default: from uptime(), printed)
 //   -n ops    operations per worker process (default 2000)
-//   -p procs  worker processes at once, 1..8 (default 4)
+//   -p procs  worker processes at once, 1..8 (default 4; at most
+//             INODE_PROCS while KNOWN_INODES is left out)
 //   -t ticks  stop issuing operations after this many clock ticks
 //             (default 3000; 0: no limit)
 //   -k known  a mask of KNOWN_* classes (below) to leave out, or "all"
@@ -80,6 +81,8 @@
 #include "user.h"
 
 #define MAXPROCS  8
+#define INODE_PROCS 4             // workers whose names (about 10 inodes each)
+                                  // fit in NINODE = 50 beside the system's
 #define MAXFD     10              // fds a process tracks
 #define MAXFD_FEW 3               // ... with KNOWN_INODES left out (see fd_add)
 #define FILE_MAX  6144            // bytes op_rw lets a file grow to (the disk is small)
@@ -1550,6 +1553,11 @@ int main(int argc, char *argv[]) {
     seed0 = uptime() * 7919 + getpid();
   if (nprocs < 1 || nprocs > MAXPROCS || iters < 0 || tlimit < 0)
     usage();
+  if (!allowed(KNOWN_INODES) && nprocs > INODE_PROCS) {
+    printf(1, "sysfuzz: %d workers would fill the inode table (KNOWN_INODES is left "
+           "out): running %d\n", nprocs, INODE_PROCS);
+    nprocs = INODE_PROCS;
+  }
   struct stat st;
   if (stat(self, &st) < 0 && argv[0][0] && strlen(argv[0]) < sizeof(self))
     strcpy(self, argv[0]);
