@@ -839,8 +839,13 @@ static void op_mem(void) {
     int bad;
     uint a = rn(2) ? nasty_ptr(0, 0, &bad) : KERNBASE + rn(4) * PGSIZE;
     int fd = rn(2) ? -1 : nasty_fd();
-    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && a < KERNBASE)
-      a = base + rn(SCRATCH_SZ / PGSIZE) * PGSIZE;   // keep our areas
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && a < KERNBASE) {
+      // In our window and no further: MAP_FIXED replaces what it covers,
+      // and the top page, the hole and our areas must stay as they are.
+      a = base + rn(SCRATCH_SZ / PGSIZE) * PGSIZE;
+      if (len > 0 && (uint)len > base + SCRATCH_SZ - a)
+        len = base + SCRATCH_SZ - a;
+    }
     void *m = mmap((void *)a, len, prot, flags, fd, nasty_int() & ~(rn(2) ? 0 : 0xFFF));
     if (m != MAP_FAILED) {
       if ((uint)m >= KERNBASE || len <= 0)
