@@ -145,6 +145,7 @@ UPROGS=\
 	_pmap\
 	_mmapbench\
 	_mmfuzz\
+	_sysfuzz\
 	_memleak\
 	_ps\
 	_sysbench\

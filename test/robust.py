@@ -1,4 +1,4 @@
-"""Leak checks, the fuzzer and fault-injection runs (issue 5): running commands at
+"""Leak checks, the fuzzers and fault-injection runs (issue 5): running commands at
 the xv6 shell and judging what they print.
 
 A Command is one line typed at the shell, with a judge that reads its output:
@@ -28,19 +28,25 @@ import time
 
 from harness import BootError
 
-# What the programs print (src/user/memleak.c, src/user/mmfuzz.c).
+# What the programs print (src/user/memleak.c, src/user/mmfuzz.c, src/user/sysfuzz.c).
 MEMLEAK_START = "memleak: measuring"
 MEMLEAK_CLEAN = "memleak: clean"
 MMFUZZ_START = "mmfuzz: seed"
 MMFUZZ_PASS = "mmfuzz: PASS"
-LEAK_RE = re.compile(r"^(?:memleak|mmfuzz): LEAK .*$", re.MULTILINE)
+SYSFUZZ_START = "sysfuzz: seed"
+SYSFUZZ_PASS = "sysfuzz: PASS"
+LEAK_RE = re.compile(r"^(?:memleak|mmfuzz|sysfuzz): LEAK .*$", re.MULTILINE)
+SYSFUZZ_FAIL_RE = re.compile(r"^sysfuzz: FAIL .*$", re.MULTILINE)
+SYSFUZZ_SUMMARY_RE = re.compile(
+    r"sysfuzz: seed (\d+): (\d+) ops, (\d+) expected failures, (\d+) children killed$",
+    re.MULTILINE)
 MMFUZZ_FAIL_RE = re.compile(r"^mmfuzz: FAIL .*$", re.MULTILINE)
 MMFUZZ_SUMMARY_RE = re.compile(
     r"mmfuzz: seed (\d+): (\d+) ops, (\d+) expected failures, (\d+) children killed as "
     r"expected")
 MMFUZZ_DETAIL_RE = re.compile(r"mmfuzz: seed \d+: (\d+) workers, .*$", re.MULTILINE)
 INJECTED_RE = re.compile(
-    r"^(memleak|mmfuzz)(?:: seed \d+)?: faults injected: kalloc (\d+) of (\d+), "
+    r"^(memleak|mmfuzz|sysfuzz)(?:: seed \d+)?: faults injected: kalloc (\d+) of (\d+), "
     r"kmalloc (\d+) of (\d+)", re.MULTILINE)
 USERTESTS_OK_RE = re.compile(r"^(\w+) ok$", re.MULTILINE)
 USERTESTS_FAILED_RE = re.compile(r"^(\w+): FAILED$", re.MULTILINE)
@@ -317,6 +323,18 @@ def judge_mmfuzz(output):
     return True, ""
 
 
+def judge_sysfuzz(output):
+    """sysfuzz must end with "sysfuzz: PASS" (a FAIL line names the call and the seed)."""
+    failure = SYSFUZZ_FAIL_RE.search(output)
+    if failure:
+        leaks = LEAK_RE.findall(output)
+        extra = (" (" + "; ".join(line.strip() for line in leaks) + ")") if leaks else ""
+        return False, failure.group(0).strip() + extra
+    if SYSFUZZ_PASS not in output:
+        return False, f"no '{SYSFUZZ_PASS}' line; last line: {last_line(output)!r}"
+    return True, ""
+
+
 def judge_all(*judges):
     """A judge that asks every one of `judges`."""
     def judge(output):
@@ -341,10 +359,14 @@ class Totals:
     kalloc_attempts: int = 0
     kmalloc_injected: int = 0
     kmalloc_attempts: int = 0
-    clean: int = 0               # "memleak: clean" and "mmfuzz: PASS" lines
+    clean: int = 0               # "memleak: clean", "mmfuzz: PASS" and "sysfuzz: PASS" lines
     usertests_ok: int = 0
     usertests_failed: int = 0
     oom_kills: int = 0           # processes the kernel killed for want of a page
+    sys_runs: int = 0            # sysfuzz runs, and their counts
+    sys_ops: int = 0
+    sys_expected_failures: int = 0
+    sys_killed: int = 0
     attempts: int = 0
 
     def add(self, outcome):
@@ -355,16 +377,22 @@ class Totals:
             self.ops += int(match.group(2))
             self.expected_failures += int(match.group(3))
             self.killed += int(match.group(4))
+        for match in SYSFUZZ_SUMMARY_RE.finditer(out):
+            self.sys_runs += 1
+            self.sys_ops += int(match.group(2))
+            self.sys_expected_failures += int(match.group(3))
+            self.sys_killed += int(match.group(4))
         # memleak's count covers the whole measured run (the program's own
         # count, if it prints one, is part of it): take memleak's when present.
         injected = {m.group(1): m for m in INJECTED_RE.finditer(out)}
-        match = injected.get("memleak") or injected.get("mmfuzz")
+        match = injected.get("memleak") or injected.get("mmfuzz") or injected.get("sysfuzz")
         if match:
             self.kalloc_injected += int(match.group(2))
             self.kalloc_attempts += int(match.group(3))
             self.kmalloc_injected += int(match.group(4))
             self.kmalloc_attempts += int(match.group(5))
-        self.clean += out.count(MEMLEAK_CLEAN) + out.count(MMFUZZ_PASS)
+        self.clean += (out.count(MEMLEAK_CLEAN) + out.count(MMFUZZ_PASS) +
+                       out.count(SYSFUZZ_PASS))
         self.usertests_ok += len(USERTESTS_OK_RE.findall(out))
         self.usertests_failed += len(USERTESTS_FAILED_RE.findall(out))
         self.oom_kills += len(OOM_KILL_RE.findall(out))
@@ -375,6 +403,11 @@ class Totals:
     def fuzz_text(self):
         return (f"{self.fuzz_runs} mmfuzz runs: {self.ops} ops, {self.expected_failures} "
                 f"expected failures, {self.killed} children killed as expected")
+
+    def sys_fuzz_text(self):
+        return (f"{self.sys_runs} sysfuzz runs: {self.sys_ops} ops, "
+                f"{self.sys_expected_failures} expected failures, {self.sys_killed} "
+                f"children killed")
 
     def faults_text(self):
         return (f"injected kalloc {self.kalloc_injected} of {self.kalloc_attempts}, "
