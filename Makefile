@@ -4,6 +4,9 @@
 #   make qemu-nox   boot in this terminal (leave with Ctrl-A X)
 #   make test       the whole regression suite
 #   make bench      benchmarks (results go in bench/RESULTS.md by hand)
+#   make fsck IMG=x check a file-system image (default build/fs.img)
+#   make crashtest  many power-cut trials (test/crash.py; the "crash" suite
+#                   of make test runs a short version)
 #
 # Variables: CPUS (default 2), BUILD (output folder, default build),
 # FAULTS (fault-injection boot flag, e.g. FAULTS="kalloc=1/50,seed=7"),
@@ -159,6 +162,15 @@ $(BUILD)/mkfs: src/tools/mkfs.c src/include/fs.h src/include/param.h src/include
 	@mkdir -p $(BUILD)
 	$(HOSTCC) -O2 -Wall -Werror -Isrc/include -o $@ src/tools/mkfs.c
 
+$(BUILD)/fsck: src/tools/fsck.c src/include/fs.h src/include/param.h src/include/stat.h
+	@mkdir -p $(BUILD)
+	$(HOSTCC) -O2 -Wall -Werror -Isrc/include -o $@ src/tools/fsck.c
+
+# Check a file-system image: make fsck [IMG=path] (default: the built fs.img).
+IMG ?= $(BUILD)/fs.img
+fsck: $(BUILD)/fsck
+	$(BUILD)/fsck $(IMG)
+
 $(BUILD)/fs.img: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA)
 	$(BUILD)/mkfs $@ $(FS_EXTRA) $(UPROG_FILES)
 
@@ -231,7 +243,9 @@ run:
 -include test/host/Makefile.rbtree
 -include test/host/Makefile.kmalloc
 -include test/host/Makefile.fs
-HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test build/host/fs_test
+-include test/host/Makefile.fsck
+HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test build/host/fs_test \
+              build/host/fsck_test
 host-tests: $(HOST_TESTS)
 
 test: all host-tests
@@ -245,6 +259,6 @@ clean:
 
 # Keep object files that pattern chains build on the way to a program.
 .PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o $(TEST_OBJ_DIR)/%.o
-.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb run test bench clean host-tests testfs
+.PHONY: fsck crashtest all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb run test bench clean host-tests testfs
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
