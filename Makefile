@@ -134,6 +134,7 @@ UPROGS=\
 	_mmapbench\
 	_mmfuzz\
 	_memleak\
+	_crashload\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)
