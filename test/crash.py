@@ -49,6 +49,7 @@ T_DIR, T_FILE = 1, 2
 BOOT_TIMEOUT = 120          # seconds to the shell prompt (TCG on a busy machine)
 RUN_MAX = 6.0               # a random cut comes this long after the workload starts, at most
 COMMIT_WAIT = 15.0          # "commit" trials: how long to watch for a commit in progress
+PANIC_RE = re.compile(rb"(?<![\w-])panic(?=[^\w-])")   # as test/qemu.py recognises one
 LINE_RE = re.compile(r"^@([BEF]) (\d+) (\d+)(?: (.*))?$")
 
 
@@ -97,15 +98,17 @@ class Image:
                 found.append((name, num))
         return found
 
-    def tree(self, inum, prefix=""):
+    def tree(self, inum, prefix="", depth=0):
         """{path: ("dir", inum) or ("file", inum)} below directory inum."""
+        if depth > 64:
+            raise ValueError(f"directories nested deeper than 64 at {prefix}")
         out = {}
         for name, num in self.entries(inum):
             kind = self.inode(num)[0]
             path = prefix + name
             if kind == T_DIR:
                 out[path] = ("dir", num)
-                out.update(self.tree(num, path + "/"))
+                out.update(self.tree(num, path + "/", depth + 1))
             else:
                 out[path] = ("file", num)
         return out
@@ -315,10 +318,15 @@ class Machine:
         return True
 
     def wait_for(self, needle, timeout, start=0):
+        """Wait for needle in the console; False on a timeout, QEMU's exit or a panic."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.raw.find(needle, start) >= 0:
                 return True
+            if PANIC_RE.search(self.raw, start):
+                time.sleep(0.2)          # let the rest of the panic message arrive
+                self.pump(0)
+                return False
             if not self.pump():
                 return self.raw.find(needle, start) >= 0
         return False
@@ -379,9 +387,9 @@ def run_trial(qemu, build, workdir, nproc, cpus, seed, mode, cut_recovery, rng, 
     m.cut()
     console = m.text
     log(console)
-    if "panic" in console:
-        return ["kernel panic during the workload: " +
-                next(line for line in console.splitlines() if "panic" in line)]
+    panic = [line for line in console.splitlines() if PANIC_RE.search(line.encode())]
+    if panic:
+        return ["kernel panic during the workload: " + panic[0].strip()]
     header = log_count_of(fs_img, logstart)
     if header:
         stats.mid_commit += 1
@@ -408,22 +416,26 @@ def run_trial(qemu, build, workdir, nproc, cpus, seed, mode, cut_recovery, rng, 
     m.cut()
     log(m.text)
     if not ok:
-        return [f"boot after the cut: no shell prompt within {BOOT_TIMEOUT} s (last line: "
-                f"{m.text.strip().splitlines()[-1:]})"]
+        panic = [line for line in m.text.splitlines() if PANIC_RE.search(line.encode())]
+        return [f"boot after the cut: {panic[0].strip() if panic else 'no shell prompt'} "
+                f"(last line: {m.text.strip().splitlines()[-1:]})"]
     if "orphaned inode" in m.text:
         stats.orphan_boots += 1
 
     # 5: fsck and the promises.
     problems = []
     fsck = subprocess.run([os.path.join(build, "fsck"), fs_img], capture_output=True,
-                          text=True)
+                          text=True, errors="replace")
     if fsck.returncode != 0:
         lines = fsck.stdout.strip().splitlines()
         problems.append(f"fsck found {len(lines)} problem(s): " + " | ".join(lines[:3]) +
                         (fsck.stderr.strip() and " " + fsck.stderr.strip()))
     image = Image(fs_img)
     for worker in range(nproc):
-        problems += check_worker(image, worker, calls.get(worker, []))
+        try:
+            problems += check_worker(image, worker, calls.get(worker, []))
+        except (struct.error, IndexError, KeyError, RecursionError, ValueError) as error:
+            problems.append(f"worker {worker}: the image cannot be read back ({error!r})")
     return problems
 
 

@@ -252,6 +252,9 @@ static void walk(uint dir, uint parent, int depth) {
     char *name = seen[i];
     memcpy(name, p + 2, DIRSIZ);
     name[DIRSIZ] = 0;
+    for (char *c = name; *c; c++)   // findings stay one printable line each
+      if (*c < 32 || *c > 126)
+        *c = '?';
     if (i < 2) {
       const char *want = i == 0 ? "." : "..";
       uint want_inum = i == 0 ? dir : parent;
