@@ -252,6 +252,11 @@ host-tests: $(HOST_TESTS)
 test: all host-tests
 	python3 test/run.py
 
+# Many power-cut trials with two concurrent workers (test/crash.py).
+CRASH_TRIALS ?= 120
+crashtest: all $(BUILD)/fsck
+	python3 test/crash.py --build $(BUILD) --trials $(CRASH_TRIALS) --nproc 2
+
 bench:
 	bash bench/run.sh
 
