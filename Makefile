@@ -135,6 +135,7 @@ UPROGS=\
 	_mmfuzz\
 	_memleak\
 	_crashload\
+	_writebench\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)
