@@ -6,6 +6,9 @@
 #   make gdb        attach gdb to a running `make qemu-nox-gdb` (PROG=name: also
 #                   that user program's symbols)
 #   make bench      benchmarks (tables: bench/RESULTS.md by hand; charts: bench/chart-*.svg)
+#   make fsck IMG=x check a file-system image (default build/fs.img)
+#   make crashtest  many power-cut trials (test/crash.py; the "crash" suite
+#                   of make test runs a short version)
 #
 # Variables: CPUS (default 2), BUILD (output folder, default build),
 # FAULTS (fault-injection boot flag, e.g. FAULTS="kalloc=1/50,seed=7"),
@@ -149,6 +152,8 @@ UPROGS=\
 	_memleak\
 	_ps\
 	_sysbench\
+	_crashload\
+	_writebench\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)
@@ -183,6 +188,15 @@ FS_EXTRA    := README.md src/user/sample.txt
 $(BUILD)/mkfs: src/tools/mkfs.c src/include/fs.h src/include/param.h src/include/stat.h
 	@mkdir -p $(BUILD)
 	$(HOSTCC) -O2 -Wall -Werror -Isrc/include -o $@ src/tools/mkfs.c
+
+$(BUILD)/fsck: src/tools/fsck.c src/include/fs.h src/include/param.h src/include/stat.h
+	@mkdir -p $(BUILD)
+	$(HOSTCC) -O2 -Wall -Werror -Isrc/include -o $@ src/tools/fsck.c
+
+# Check a file-system image: make fsck [IMG=path] (default: the built fs.img).
+IMG ?= $(BUILD)/fs.img
+fsck: $(BUILD)/fsck
+	$(BUILD)/fsck $(IMG)
 
 $(BUILD)/fs.img: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA)
 	$(BUILD)/mkfs $@ $(FS_EXTRA) $(UPROG_FILES)
@@ -292,11 +306,18 @@ run:
 -include test/host/Makefile.rbtree
 -include test/host/Makefile.kmalloc
 -include test/host/Makefile.fs
-HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test build/host/fs_test
+-include test/host/Makefile.fsck
+HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test build/host/fs_test \
+              build/host/fsck_test
 host-tests: $(HOST_TESTS)
 
 test: all host-tests
 	python3 test/run.py
+
+# Many power-cut trials with two concurrent workers (test/crash.py).
+CRASH_TRIALS ?= 120
+crashtest: all $(BUILD)/fsck
+	python3 test/crash.py --build $(BUILD) --trials $(CRASH_TRIALS) --nproc 2
 
 bench:
 	bash bench/run.sh
@@ -306,6 +327,6 @@ clean:
 
 # Keep object files that pattern chains build on the way to a program.
 .PRECIOUS: $(UDIR)/%.o $(UDIR)/lib/%.o $(KDIR)/%.o $(UDIR)/t/%.o $(UDIR)/%.elf $(UDIR)/t/%.elf
-.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb gdb run test bench clean host-tests testfs testprogs
+.PHONY: all xv6.img fs.img qemu qemu-nox qemu-gdb qemu-nox-gdb gdb run test bench clean host-tests testfs testprogs fsck crashtest
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -108,6 +108,10 @@ LEAK_PROGRAMS = (
 # (fork and exec fail most of the time at kalloc=1/50): at most this many times.
 FAULT_ATTEMPTS = 300
 
+# The "crash" suite: power-cut trials for this long (each takes a few seconds);
+# `make crashtest` runs many more (test/crash.py --trials).
+CRASH_SUITE_SECONDS = 120
+
 USERTESTS_TIMEOUT = 600          # seconds; TCG usertests take a few minutes
 HOST_TEST_TIMEOUT = 300
 
@@ -650,6 +654,32 @@ def sysfuzz_suite(ctx):
                                            on_boot=armed_check(ctx, None)):
             totals.add(outcome)
     ctx.say(f"sysfuzz: {totals.sys_fuzz_text()}")
+
+
+@suite("crash", default=True,
+       help="power cuts during file work (test/crash.py): about 2 minutes of trials, "
+            "1 and 2 workers, CPUS=1 and 2; fsck and every finished call checked")
+def crash_suite(ctx):
+    import crash
+    import random
+    if ctx.out_of_time("crash"):
+        return
+    if not build_images(ctx):
+        ctx.record("crash", False, "not run: build all failed")
+        return
+    fsck = ctx.build(None, targets=[os.path.join(ctx.base_build, "fsck")], label="fsck")
+    if not fsck.ok:
+        ctx.record("crash", False, "make fsck failed: " + " | ".join(ostep.first_errors(
+            fsck.output)) + f" (full output: {ctx.relative(fsck.log)})")
+        return
+    seed = random.randrange(1, 1 << 30)
+    ctx.say(f"crash: seed {seed} (python3 test/crash.py --seconds {CRASH_SUITE_SECONDS} "
+            f"--seed {seed} repeats the plan)")
+    started = time.monotonic()
+    keep = os.path.join(ctx.logs, "crash-failed")
+    stats = crash.run(ctx.qemu, ctx.base_build, seconds=CRASH_SUITE_SECONDS, seed=seed,
+                      cpus=ctx.options.cpus, report=ctx.record, keep_failed=keep)
+    ctx.say("crash: " + crash.summary(stats, time.monotonic() - started))
 
 
 @suite("faults", default=True,

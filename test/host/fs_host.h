@@ -37,10 +37,13 @@ extern int host_verbose;
 void host_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 // Bring the file system up as the kernel does at boot: buffer cache, file
-// and inode tables, superblock, log recovery; then give the one simulated
-// process "/" as its working directory. Once per process: the kernel's
-// tables cannot be reset, so each boot needs a fresh (forked) process.
+// and inode tables, superblock, log recovery, orphan sweep; then give the
+// one simulated process "/" as its working directory. Once per process:
+// the kernel's tables cannot be reset, so each boot needs a fresh (forked)
+// process. host_mount(0) stops after log recovery (no orphan sweep), so a
+// test can look at exactly what recovery left.
 void host_boot(void);
+void host_mount(int sweep_orphans);
 
 // System calls made by the simulated process, with the same arguments and
 // results a user program sees. A null pointer stands for a bad user

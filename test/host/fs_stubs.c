@@ -278,6 +278,10 @@ char *kx_safestrcpy(char *dst, const char *src, int n) {
 // ---- boot and system calls -------------------------------------------------
 
 void host_boot(void) {
+  host_mount(1);
+}
+
+void host_mount(int sweep_orphans) {
   const char *v = getenv("FS_TEST_VERBOSE");
   host_verbose = v && *v && strcmp(v, "0") != 0;
   memset(&the_proc, 0, sizeof(the_proc));
@@ -287,6 +291,8 @@ void host_boot(void) {
   fileinit();
   iinit(ROOTDEV);
   fsinit(ROOTDEV);   // reads the superblock and recovers the log
+  if (sweep_orphans)
+    fs_free_orphans(ROOTDEV);
   the_proc.cwd = namei("/");
   if (the_proc.cwd == 0)
     host_fail("boot: no root directory");

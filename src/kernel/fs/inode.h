@@ -44,6 +44,9 @@ struct inode {
 void iinit(int dev);
 // First process: read the superblock and recover the log. Process context.
 void fsinit(int dev);
+// After fsinit: free inodes left allocated with no links by a crash (files
+// unlinked while open). Returns the number freed. Process context.
+int fs_free_orphans(int dev);
 
 struct inode *ialloc(uint dev, short type);   // 0 if no free inode (disk or table)
 struct inode *iget(uint dev, uint inum);      // 0 if the table is full

@@ -8,9 +8,17 @@
 // committed header lists, so replaying twice is harmless.
 //
 // In memory, modified blocks stay pinned in the buffer cache until the
-// commit has installed them. Several operations may run at once: each
-// begin_op() reserves room for MAXOPBLOCKS blocks, and the last
-// operation to end commits everybody's changes together.
+// commit has installed them. Operations are batched into numbered groups:
+// each begin_op() joins the open group (reserving room for MAXOPBLOCKS
+// blocks), and each end_op() returns only once its group is committed, so
+// a finished system call's changes are on disk when it returns. The last
+// operation of a group to end does the commit for everybody in it.
+// Invariants: once an operation waits in end_op, its group is closed and
+// new operations wait for the next group (so a stream of newcomers cannot
+// keep a group open, and its waiters, forever); groups commit in order.
+// Lock order: log.lock is a spinlock taken with no other spinlock held;
+// callers of begin_op hold no inode or buffer lock, and commit() runs
+// without log.lock.
 #include "types.h"
 #include "param.h"
 #include "fs.h"
@@ -35,8 +43,12 @@ static struct {
   int dev;
   uint start;          // header block; copies follow it
   uint cap;            // copies the log area can hold (<= LOGSIZE)
-  int outstanding;     // operations between begin_op and end_op
+  int outstanding;     // operations of the open group not yet ended
   int committing;      // a commit is in progress: no new operations
+  int closed;          // an operation waits for the open group's commit:
+                       // newcomers wait for the next group
+  uint group;          // number of the open group (the one begin_op joins)
+  uint committed;      // number of the last group whose commit finished
   struct log_header lh;
   // Private buffer for log-area I/O. Keeping log blocks out of the
   // buffer cache means a commit never needs a free cache slot (all the
@@ -132,12 +144,14 @@ void initlog(int dev, struct superblock *sb) {
   install(1);
   log.lh.n = 0;
   write_header();
+  log.group = 1;
+  log.committed = 0;
 }
 
 void begin_op(void) {
   acquire(&log.lock);
   for (;;) {
-    if (log.committing) {
+    if (log.committing || log.closed) {
       sleep(&log, &log.lock);
     } else if (log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS > log.cap) {
       // Not enough room if every running operation used its full
@@ -151,34 +165,41 @@ void begin_op(void) {
   }
 }
 
-void end_op(void) {
-  int do_commit = 0;
+// True once group g's commit has finished (wrap-safe comparison).
+static int group_done(uint g) {
+  return (int)(log.committed - g) >= 0;
+}
 
+void end_op(void) {
   acquire(&log.lock);
   if (log.outstanding < 1)
     panic("end_op: no operation in progress");
   if (log.committing)
     panic("end_op: commit in progress");
+  uint mine = log.group;   // a group cannot commit while we are in it
   log.outstanding--;
-  if (log.outstanding == 0) {
-    // Last one out commits for the whole group.
-    do_commit = 1;
-    log.committing = 1;
-  } else {
-    // Our unused reservation may let a waiting begin_op proceed.
-    wakeup(&log);
-  }
-  release(&log.lock);
-
-  if (do_commit) {
-    // Commit without the spinlock: it sleeps on disk I/O. `committing`
-    // keeps new operations out meanwhile.
-    commit();
-    acquire(&log.lock);
-    log.committing = 0;
-    wakeup(&log);
+  if (log.outstanding > 0) {
+    // Others are still in our group. Close it so that it ends, then wait
+    // for whoever ends last to commit it.
+    log.closed = 1;
+    while (!group_done(mine))
+      sleep(&log, &log.lock);
     release(&log.lock);
+    return;
   }
+
+  // Last one out commits for the whole group, without the spinlock (it
+  // sleeps on disk I/O); `committing` keeps new operations out meanwhile.
+  log.committing = 1;
+  release(&log.lock);
+  commit();
+  acquire(&log.lock);
+  log.committed = mine;
+  log.group = mine + 1;
+  log.committing = 0;
+  log.closed = 0;
+  wakeup(&log);   // the group's waiters, and begin_ops for the next group
+  release(&log.lock);
 }
 
 static void commit(void) {

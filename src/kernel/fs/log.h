@@ -16,6 +16,8 @@ struct superblock;
 // left by a crash. Process context (it does disk I/O).
 void initlog(int dev, struct superblock *sb);
 void begin_op(void);
+// Ends the operation and returns once its changes are committed (durable):
+// with other operations in flight it waits for its group's commit.
 void end_op(void);
 // Record that a locked, modified buffer belongs to the current
 // operation; it reaches its home location only after commit.

@@ -314,6 +314,7 @@ static void forkret(void) {
     // The file system needs a process context (it sleeps on disk I/O).
     first = 0;
     fsinit(ROOTDEV);
+    fs_free_orphans(ROOTDEV);
   }
 }
 
