@@ -157,6 +157,14 @@ static uint kb[MAXKB];
 static int nkb;
 static int reaped = -1;    // a pid that was reaped: kill must fail
 
+// Did mmap succeed? The course call form (neither MAP_SHARED nor
+// MAP_PRIVATE) reports failure as 0, the Linux form as MAP_FAILED.
+static int map_ok(void *m, int flags) {
+  if ((flags & MAP_SHARED_VALIDATE) == 0)
+    return m != 0;
+  return m != MAP_FAILED;
+}
+
 static uint rnd(void) {
   uint x = rs;
   x ^= x << 13;
@@ -310,7 +318,8 @@ static uint nasty_ptr(int want, int wr, int *bad) {
         return a;
       }
     case P_NULL:
-      if (wr) continue;   // our own text
+      // Page 0 is never mapped (USERBASE): any access there must fail.
+      *bad = n > 0;
       return rn(2) ? 0 : rn(64);
     case P_NONE:
       if (!none) continue;
@@ -847,7 +856,7 @@ static void op_mem(void) {
         len = base + SCRATCH_SZ - a;
     }
     void *m = mmap((void *)a, len, prot, flags, fd, nasty_int() & ~(rn(2) ? 0 : 0xFFF));
-    if (m != MAP_FAILED) {
+    if (map_ok(m, flags)) {
       if ((uint)m >= KERNBASE || len <= 0)
         fail("mmap(0x%x, %d) = 0x%x", a, len, (int)m);
       uint end = (uint)m + PGROUNDUP((uint)len);
@@ -1277,7 +1286,7 @@ static void op_hole(void) {
     int course = rn(2);
     char *m = mmap(0, course ? len + PGSIZE : len, PROT_READ | PROT_WRITE,
                    course ? 0 : MAP_SHARED, fd, 0);
-    if (m != MAP_FAILED) {
+    if (map_ok(m, course ? 0 : MAP_SHARED)) {
       if (prep(m, len) == 0)
         for (uint a = 0; a < len; a += 512)
           m[a] = 'w';
@@ -1345,7 +1354,7 @@ static void do_op(int depth) {
 static void *map_try(uint a, uint len, int prot, int flags, int fd) {
   for (int t = 0; t < (armed ? 20 : 1); t++) {
     void *m = mmap((void *)a, len, prot, flags, fd, 0);
-    if (m != MAP_FAILED)
+    if (map_ok(m, flags))
       return m;
   }
   return 0;
