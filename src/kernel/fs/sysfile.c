@@ -1,8 +1,12 @@
 // File-system system calls. Each handler fetches its own arguments
 // (every user pointer is validated by the sysargs helpers before use)
-// and returns the value the user sees; -1 means failure.
+// and returns the value the user sees; -1 means failure. Paths and exec's
+// arguments are copied into the kernel first (MAXPATH, MAXARG,
+// MAXARGBYTES in param.h) and only the copies are used.
+
 #include "types.h"
 #include "param.h"
+#include "mmu.h"
 #include "stat.h"
 #include "fcntl.h"
 #include "fs.h"
@@ -15,6 +19,7 @@
 #include "fs/log.h"
 #include "fs/pipe.h"
 #include "fs/exec.h"
+#include "mm/kalloc.h"
 
 // Fetch argument n as a file descriptor of the current process.
 static int argfd(int n, int *pfd, struct file **pf) {
@@ -112,11 +117,11 @@ int sys_lseek(void) {
 
 // link(old, new): another name for an existing non-directory.
 int sys_link(void) {
-  char *old, *new;
+  char old[MAXPATH], new[MAXPATH];
   char name[DIRSIZ];
   struct inode *ip, *dp;
 
-  if (argstr(0, &old) < 0 || argstr(1, &new) < 0)
+  if (argstr(0, old, sizeof(old)) < 0 || argstr(1, new, sizeof(new)) < 0)
     return -1;
 
   begin_op();
@@ -172,10 +177,10 @@ static int dir_is_empty(struct inode *dp) {
 int sys_unlink(void) {
   struct inode *ip, *dp;
   struct dirent de;
-  char name[DIRSIZ], *path;
+  char name[DIRSIZ], path[MAXPATH];
   uint off;
 
-  if (argstr(0, &path) < 0)
+  if (argstr(0, path, sizeof(path)) < 0)
     return -1;
 
   begin_op();
@@ -276,12 +281,12 @@ fail:
 }
 
 int sys_open(void) {
-  char *path;
+  char path[MAXPATH];
   int omode, fd;
   struct file *f;
   struct inode *ip;
 
-  if (argstr(0, &path) < 0 || argint(1, &omode) < 0)
+  if (argstr(0, path, sizeof(path)) < 0 || argint(1, &omode) < 0)
     return -1;
 
   begin_op();
@@ -322,11 +327,13 @@ int sys_open(void) {
 }
 
 int sys_mkdir(void) {
-  char *path;
+  char path[MAXPATH];
   struct inode *ip;
 
+  if (argstr(0, path, sizeof(path)) < 0)
+    return -1;
   begin_op();
-  if (argstr(0, &path) < 0 || (ip = create(path, T_DIR, 0, 0)) == 0) {
+  if ((ip = create(path, T_DIR, 0, 0)) == 0) {
     end_op();
     return -1;
   }
@@ -336,13 +343,14 @@ int sys_mkdir(void) {
 }
 
 int sys_mknod(void) {
-  char *path;
+  char path[MAXPATH];
   int major, minor;
   struct inode *ip;
 
+  if (argstr(0, path, sizeof(path)) < 0 || argint(1, &major) < 0 || argint(2, &minor) < 0)
+    return -1;
   begin_op();
-  if (argstr(0, &path) < 0 || argint(1, &major) < 0 || argint(2, &minor) < 0 ||
-      (ip = create(path, T_DEV, major, minor)) == 0) {
+  if ((ip = create(path, T_DEV, major, minor)) == 0) {
     end_op();
     return -1;
   }
@@ -352,12 +360,14 @@ int sys_mknod(void) {
 }
 
 int sys_chdir(void) {
-  char *path;
+  char path[MAXPATH];
   struct inode *ip;
   struct proc *p = myproc();
 
+  if (argstr(0, path, sizeof(path)) < 0)
+    return -1;
   begin_op();
-  if (argstr(0, &path) < 0 || (ip = namei(path)) == 0) {
+  if ((ip = namei(path)) == 0) {
     end_op();
     return -1;
   }
@@ -374,26 +384,38 @@ int sys_chdir(void) {
   return 0;
 }
 
+// exec(path, argv): the path and every argument string are copied in
+// first; the strings go one after another into one page (MAXARGBYTES).
 int sys_exec(void) {
-  char *path, *argv[MAXARG];
-  int uargv, uarg;
+  char path[MAXPATH], *argv[MAXARG];
+  int uargv, uarg, r = -1;
 
-  if (argstr(0, &path) < 0 || argint(1, &uargv) < 0)
+  if (argstr(0, path, sizeof(path)) < 0 || argint(1, &uargv) < 0)
     return -1;
-  memset(argv, 0, sizeof(argv));
+  _Static_assert(MAXARGBYTES <= PGSIZE, "exec's argument strings fill at most a page");
+  char *strings = kalloc();
+  if (strings == 0)
+    return -1;
+  uint used = 0;
   for (int i = 0;; i++) {
     if (i >= MAXARG)
-      return -1;   // no room left for the terminating 0
+      goto out;   // no room left for the terminating 0
     if (fetchint((uint)uargv + 4 * i, &uarg) < 0)
-      return -1;
+      goto out;
     if (uarg == 0) {
       argv[i] = 0;
       break;
     }
-    if (fetchstr((uint)uarg, &argv[i]) < 0)
-      return -1;
+    int len = fetchstr((uint)uarg, strings + used, MAXARGBYTES - used);
+    if (len < 0)
+      goto out;
+    argv[i] = strings + used;
+    used += len + 1;
   }
-  return exec(path, argv);
+  r = exec(path, argv);
+out:
+  kfree(strings);
+  return r;
 }
 
 int sys_pipe(void) {
