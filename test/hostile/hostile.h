@@ -118,15 +118,28 @@ static inline char *shared_page_before_hole(void) {
   return p;
 }
 
-// Fork a child that flips *byte between 0 and c for ever (until killed).
-// Returns its pid, or -1.
-static inline int start_flipper(volatile char *byte, char c) {
+// Fork a child that flips *byte between 0 and c until killed, or until
+// *beat (shared memory the attacker bumps as it works) has not moved for a
+// long while: an attacker killed before it could kill its flipper (fault
+// injection's out-of-memory kills) leaves no process spinning for ever.
+// Returns the flipper's pid, or -1.
+static inline int start_flipper(volatile char *byte, char c, volatile int *beat) {
   int pid = fork_tracked();
   if (pid == 0) {
-    for (;;) {
-      *byte = c;
-      *byte = 0;
+    int seen = *beat, still = 0;
+    while (still < 1024) {
+      for (int i = 0; i < 65536; i++) {
+        *byte = c;
+        *byte = 0;
+      }
+      if (*beat == seen) {
+        still++;
+      } else {
+        seen = *beat;
+        still = 0;
+      }
     }
+    exit();
   }
   return pid;
 }

@@ -18,6 +18,7 @@ static void attack(void) {
     report("map a shared page before a hole", 0);
     return;
   }
+  volatile int *beat = (int *)page;   // the path is at the other end
   path = page + PGSIZE - 1 - LEN;
   path[0] = '/';
   memset(path + 1, 'h', LEN - 1);
@@ -34,11 +35,12 @@ static void attack(void) {
   path[LEN] = 0;
   report("a path ending on the page's last byte works; unterminated it is -1", ok);
 
-  if (start_flipper(&path[LEN], 'h') < 0) {
+  if (start_flipper(&path[LEN], 'h', beat) < 0) {
     report("fork the flipper", 0);
     return;
   }
   for (int i = 0; i < ROUNDS; i++) {
+    (*beat)++;
     if ((fd = open(path, O_CREATE | O_RDWR)) >= 0)
       close(fd);
     if ((fd = open(path, O_RDONLY)) >= 0)

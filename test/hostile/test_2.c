@@ -28,6 +28,7 @@ static void attack(void) {
   // The argument string fills the end of the page; the path sits before it
   // in the same page, and the flipper switches between the two by
   // flipping the NUL of the one at the end.
+  volatile int *beat = (int *)page;   // the strings are at the other end
   char *arg = page + PGSIZE - 1 - ARGLEN;
   memset(arg, 'q', ARGLEN);
   arg[ARGLEN] = 0;
@@ -40,11 +41,11 @@ static void attack(void) {
     report("pipe", 0);
     return;
   }
-  if (start_flipper(&arg[ARGLEN], 'q') < 0) {
+  if (start_flipper(&arg[ARGLEN], 'q', beat) < 0) {
     report("fork the flipper", 0);
     return;
   }
-  for (int i = 0; i < ROUNDS; i++)
+  for (int i = 0; i < ROUNDS; i++, (*beat)++)
     try_exec(path, argv);            // the argument string flips
   stop_children();
 
@@ -52,11 +53,11 @@ static void attack(void) {
   path = page + PGSIZE - 8;
   strcpy(path, "/test_2");
   char *argv2[] = { "test_2", "x", 0 };
-  if (start_flipper(&path[7], '2') < 0) {
+  if (start_flipper(&path[7], '2', beat) < 0) {
     report("fork the flipper", 0);
     return;
   }
-  for (int i = 0; i < ROUNDS; i++)
+  for (int i = 0; i < ROUNDS; i++, (*beat)++)
     try_exec(path, argv2);
   stop_children();
   report("exec with its path and argv strings changing under it", 1);

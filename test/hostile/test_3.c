@@ -47,6 +47,7 @@ static void attack(void) {
     report("map the last user page", 0);
     return;
   }
+  volatile int *beat = (int *)top;    // the argument is at the other end
   char *arg = top + PGSIZE - 1 - ARGLEN;
   memset(arg, 'k', ARGLEN);
   arg[ARGLEN] = 0;                   // the byte at KERNBASE - 1
@@ -62,11 +63,11 @@ static void attack(void) {
     clean_start = 1;
   report("an argument ending at KERNBASE - 1 reaches the program", clean_start);
 
-  if (start_flipper(&arg[ARGLEN], 'k') < 0) {
+  if (start_flipper(&arg[ARGLEN], 'k', beat) < 0) {
     report("fork the flipper", 0);
     return;
   }
-  for (int i = 0; i < ROUNDS; i++)
+  for (int i = 0; i < ROUNDS; i++, (*beat)++)
     try_exec(argv);
   stop_children();
   collect();
