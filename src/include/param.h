@@ -15,6 +15,8 @@
                           // (they must fit the new program's one-page stack)
 #define MAXPATH     128   // path bytes a system call accepts, NUL included:
                           // a longer path is -1
+#define LINK_MAX    512   // names (links) one inode may have; link() and
+                          // mkdir() in a directory at the limit are -1
 #define MAXOPBLOCKS  10   // blocks one file-system operation may write
 #define LOGSIZE      (MAXOPBLOCKS*3)  // blocks in the on-disk log
 #define NBUF         (LOGSIZE+34)     // buffer cache: the log may pin LOGSIZE

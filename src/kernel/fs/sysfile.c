@@ -3,7 +3,16 @@
 // and returns the value the user sees; -1 means failure. Paths and exec's
 // arguments are copied into the kernel first (MAXPATH, MAXARG,
 // MAXARGBYTES in param.h) and only the copies are used.
-
+//
+// Directories that have been removed: a directory's link count is 0
+// exactly when it has been unlinked (a directory can only be unlinked
+// empty, and "." does not count). Such a directory may still be a
+// process's current directory, or be held by a path walk that found it
+// before the unlink. Nothing may be linked into it any more: create() and
+// link() test the count while holding the parent's lock, the lock unlink()
+// holds while it tests emptiness and drops the count, so either the new
+// entry makes the unlink fail or the unlink makes the create fail.
+// LINK_MAX bounds every link count, a directory's ".." links included.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -130,7 +139,7 @@ int sys_link(void) {
     return -1;
   }
   ilock(ip);
-  if (ip->type == T_DIR) {
+  if (ip->type == T_DIR || ip->nlink >= LINK_MAX) {
     iunlockput(ip);
     end_op();
     return -1;
@@ -144,7 +153,7 @@ int sys_link(void) {
   if ((dp = nameiparent(new, name)) == 0)
     goto undo;
   ilock(dp);
-  if (dp->dev != ip->dev || dirlink(dp, name, ip->inum) < 0) {
+  if (dp->nlink < 1 || dp->dev != ip->dev || dirlink(dp, name, ip->inum) < 0) {
     iunlockput(dp);
     goto undo;
   }
@@ -235,6 +244,12 @@ static struct inode *create(char *path, short type, short major, short minor) {
   if ((dp = nameiparent(path, name)) == 0)
     return 0;
   ilock(dp);
+  // Removed since the walk found it (see the top of the file), or a new
+  // directory's ".." would take dp past LINK_MAX.
+  if (dp->nlink < 1 || (type == T_DIR && dp->nlink >= LINK_MAX)) {
+    iunlockput(dp);
+    return 0;
+  }
 
   if ((ip = dirlookup(dp, name, 0)) != 0) {
     iunlockput(dp);
