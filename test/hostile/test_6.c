@@ -2,10 +2,10 @@
 // directory over and over; three others create entries in it (files with
 // open O_CREATE, hard links with link) and remove them again. An entry
 // created in the directory must be removable by the same path right after,
-// because the directory cannot be removed while it holds the entry. A kernel that
-// links the entry into the directory after its removal has been decided
-// (checking the parent unlocked) loses that entry's inode for good: the
-// unlink finds no such path. (The free on-disk inode count is not checked
+// because the directory cannot be removed while it holds the entry. A
+// kernel that links the entry into the directory after its removal has
+// been decided (checking the parent unlocked) loses that entry's inode for
+// good: the unlink finds no such path. (The free on-disk inode count is not checked
 // here: with an earlier, slower form of this test it came back one short
 // in about 1 of 6 runs on CPUS=4 with no entry lost; not explained yet.)
 #include "hostile.h"
