@@ -38,9 +38,9 @@ static void maker(int k) {
     // removal: wait for the next one, spinning a little, then a tick at a
     // time, and give up when none comes (the remover is gone).
     for (int spin = 0; sh->round == last && !sh->done; spin++) {
-      if (spin < 20000)
+      if (spin < 2000)
         continue;
-      if (spin > 20000 + 300)
+      if (spin > 2000 + 300)
         exit();
       sleep(1);
     }
