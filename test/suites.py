@@ -56,6 +56,13 @@ def suite(name, default, help):
 # Folders in the OSTEP format that the "ostep" suite runs, when they exist.
 DEFAULT_OSTEP_FOLDERS = ["test/example", "test/kmalloc", "test/mmap"]
 
+# The hostile-input folder (test/hostile/README.md): the "hostile" suite runs it on
+# CPUS=2, then its race tests again on CPUS=4, where the races are caught most often
+# (each of these catches its bug on an unfixed kernel in a single run, measured on
+# both CPU counts); the "faults" suite runs it under fault injection too.
+HOSTILE_FOLDER = "test/hostile"
+HOSTILE_RACE_TESTS = (1, 2, 3, 6, 9)
+
 # The FAULTS values of the "faults" suite (when FAULTS is not set in the environment)
 # and the CPUs each runs on: first a setting where everything fails now and then;
 # then one where page allocations rarely fail, so fork and exec mostly work and the
@@ -682,12 +689,31 @@ def crash_suite(ctx):
     ctx.say("crash: " + crash.summary(stats, time.monotonic() - started))
 
 
+@suite("hostile", default=True,
+       help=f"hostile user programs ({HOSTILE_FOLDER}) on CPUS=2, and its race tests "
+            f"{', '.join(map(str, HOSTILE_RACE_TESTS))} again on CPUS=4 (or --cpus N, once)")
+def hostile_suite(ctx):
+    folder = os.path.join(ctx.root, HOSTILE_FOLDER)
+    run_ostep_folder(ctx, folder, cpus=ctx.options.cpus or 2)
+    if ctx.options.cpus or ctx.should_stop():
+        return
+    label = "hostile"
+    races = [t for t in select_tests(ctx, folder, label) if t.number in HOSTILE_RACE_TESTS]
+    if not races:
+        return
+    image, races = build_test_image(ctx, folder, races, label, None, (), "all")
+    if image is None or not races:
+        return
+    config = ctx.boot_config(fs_img=image, cpus=4)
+    run_tests_in_guest(ctx, races, "hostile-cpus4", config, "hostile-cpus4", True,
+                       None, folder)
+
+
 @suite("faults", default=True,
        help="fault injection armed (FAULTS, or " +
             " and ".join(f"{value} on CPUS={cpus}" for value, cpus in FAULTS_CONFIGS) + "): "
-            "usertests, mmfuzz, sysfuzz and the OSTEP folders' tests under memleak: no "
-            "panic, no "
-            "hang, no leak, and failures really injected")
+            "usertests, mmfuzz, sysfuzz, the OSTEP folders' tests and " + HOSTILE_FOLDER +
+            " under memleak: no panic, no hang, no leak, and failures really injected")
 def faults_suite(ctx):
     if not build_images(ctx):
         ctx.record("faults", False, "not run: build all failed")
@@ -721,7 +747,11 @@ def run_faults(ctx, value, cpus=2):
     for outcome in robust.run_commands(ctx, commands, config, f"faults-{value}",
                                        on_boot=armed_check(ctx, value, seen)):
         totals.add(outcome)
-    for folder in ostep_folders(ctx):
+    folders = ostep_folders(ctx)
+    hostile = os.path.join(ctx.root, HOSTILE_FOLDER)
+    if not ctx.options.ostep and os.path.isdir(hostile):
+        folders = folders + [hostile]
+    for folder in folders:
         if ctx.should_stop():
             return
         label = os.path.basename(os.path.abspath(folder)) + f"+faults({value})"

@@ -11,6 +11,12 @@
 #define NDEV         10   // device major numbers
 #define ROOTDEV       1   // disk holding the root file system
 #define MAXARG       32   // exec argument count limit
+#define MAXARGBYTES 4096  // exec argument strings, NULs included: -1 beyond
+                          // (they must fit the new program's one-page stack)
+#define MAXPATH     128   // path bytes a system call accepts, NUL included:
+                          // a longer path is -1
+#define LINK_MAX    512   // names (links) one inode may have; link() and
+                          // mkdir() in a directory at the limit are -1
 #define MAXOPBLOCKS  10   // blocks one file-system operation may write
 #define LOGSIZE      (MAXOPBLOCKS*3)  // blocks in the on-disk log
 #define NBUF         (LOGSIZE+34)     // buffer cache: the log may pin LOGSIZE

@@ -11,6 +11,6 @@ int main(int argc, char *argv[]) {
   }
   for (int i = 1; i < argc; i++)
     if (kill(atoi(argv[i])) < 0)
-      printf(2, "kill: no process %s\n", argv[i]);
+      printf(2, "kill: cannot kill %s (no such process, or init)\n", argv[i]);
   exit();
 }

@@ -231,11 +231,15 @@ int argptr_rw(int n, char **pp, int size, int write) {
   return 0;
 }
 
-int argstr(int n, char **pp) {
+// As the kernel's: copies the string into buf, -1 if it does not fit.
+int argstr(int n, char *buf, int max) {
   if (arg_ptr[n] == 0)
     return -1;
-  *pp = arg_ptr[n];
-  return strlen(*pp);
+  int len = strlen(arg_ptr[n]);
+  if (len >= max)
+    return -1;
+  memcpy(buf, arg_ptr[n], len + 1);
+  return len;
 }
 
 // Only sys_exec uses these, and the tests never call it.
@@ -245,9 +249,10 @@ int fetchint(uint addr, int *ip) {
   return -1;
 }
 
-int fetchstr(uint addr, char **pp) {
+int fetchstr(uint addr, char *buf, int max) {
   (void)addr;
-  (void)pp;
+  (void)buf;
+  (void)max;
   return -1;
 }
 

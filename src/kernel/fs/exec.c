@@ -99,8 +99,8 @@ int exec(char *path, char **argv) {
   stack_base = sz - PGSIZE;
   sp = sz;
 
-  // The strings first (word aligned), remembering where each went. The
-  // argv pointers still refer to the old image, which is the one loaded.
+  // The strings first (word aligned), remembering where each went; they
+  // are kernel copies, so their lengths cannot change under us.
   for (argc = 0;; argc++) {
     if (argc >= MAXARG)
       goto bad;   // no room for the terminating 0 in ustack

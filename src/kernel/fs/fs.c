@@ -597,6 +597,13 @@ static struct inode *walk(char *path, int want_parent, char *name) {
       iunlock(ip);   // name is the last element
       return ip;
     }
+    // A removed directory (no links; see sysfile.c) holds nothing but
+    // "." now. Its ".." still names the old parent, which may have been
+    // removed and freed since: only "." may be looked up in it.
+    if (ip->nlink < 1 && namecmp(name, ".") != 0) {
+      iunlockput(ip);
+      return 0;
+    }
     if ((next = dirlookup(ip, name, 0)) == 0) {
       iunlockput(ip);
       return 0;

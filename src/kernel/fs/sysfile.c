@@ -1,8 +1,21 @@
 // File-system system calls. Each handler fetches its own arguments
 // (every user pointer is validated by the sysargs helpers before use)
-// and returns the value the user sees; -1 means failure.
+// and returns the value the user sees; -1 means failure. Paths and exec's
+// arguments are copied into the kernel first (MAXPATH, MAXARG,
+// MAXARGBYTES in param.h) and only the copies are used.
+//
+// Directories that have been removed: a directory's link count is 0
+// exactly when it has been unlinked (a directory can only be unlinked
+// empty, and "." does not count). Such a directory may still be a
+// process's current directory, or be held by a path walk that found it
+// before the unlink. Nothing may be linked into it any more: create() and
+// link() test the count while holding the parent's lock, the lock unlink()
+// holds while it tests emptiness and drops the count, so either the new
+// entry makes the unlink fail or the unlink makes the create fail.
+// LINK_MAX bounds every link count, a directory's ".." links included.
 #include "types.h"
 #include "param.h"
+#include "mmu.h"
 #include "stat.h"
 #include "fcntl.h"
 #include "fs.h"
@@ -15,6 +28,7 @@
 #include "fs/log.h"
 #include "fs/pipe.h"
 #include "fs/exec.h"
+#include "mm/kalloc.h"
 
 // Fetch argument n as a file descriptor of the current process.
 static int argfd(int n, int *pfd, struct file **pf) {
@@ -112,11 +126,11 @@ int sys_lseek(void) {
 
 // link(old, new): another name for an existing non-directory.
 int sys_link(void) {
-  char *old, *new;
+  char old[MAXPATH], new[MAXPATH];
   char name[DIRSIZ];
   struct inode *ip, *dp;
 
-  if (argstr(0, &old) < 0 || argstr(1, &new) < 0)
+  if (argstr(0, old, sizeof(old)) < 0 || argstr(1, new, sizeof(new)) < 0)
     return -1;
 
   begin_op();
@@ -125,7 +139,7 @@ int sys_link(void) {
     return -1;
   }
   ilock(ip);
-  if (ip->type == T_DIR) {
+  if (ip->type == T_DIR || ip->nlink >= LINK_MAX) {
     iunlockput(ip);
     end_op();
     return -1;
@@ -139,7 +153,7 @@ int sys_link(void) {
   if ((dp = nameiparent(new, name)) == 0)
     goto undo;
   ilock(dp);
-  if (dp->dev != ip->dev || dirlink(dp, name, ip->inum) < 0) {
+  if (dp->nlink < 1 || dp->dev != ip->dev || dirlink(dp, name, ip->inum) < 0) {
     iunlockput(dp);
     goto undo;
   }
@@ -172,10 +186,10 @@ static int dir_is_empty(struct inode *dp) {
 int sys_unlink(void) {
   struct inode *ip, *dp;
   struct dirent de;
-  char name[DIRSIZ], *path;
+  char name[DIRSIZ], path[MAXPATH];
   uint off;
 
-  if (argstr(0, &path) < 0)
+  if (argstr(0, path, sizeof(path)) < 0)
     return -1;
 
   begin_op();
@@ -230,6 +244,12 @@ static struct inode *create(char *path, short type, short major, short minor) {
   if ((dp = nameiparent(path, name)) == 0)
     return 0;
   ilock(dp);
+  // Removed since the walk found it (see the top of the file), or a new
+  // directory's ".." would take dp past LINK_MAX.
+  if (dp->nlink < 1 || (type == T_DIR && dp->nlink >= LINK_MAX)) {
+    iunlockput(dp);
+    return 0;
+  }
 
   if ((ip = dirlookup(dp, name, 0)) != 0) {
     iunlockput(dp);
@@ -276,12 +296,12 @@ fail:
 }
 
 int sys_open(void) {
-  char *path;
+  char path[MAXPATH];
   int omode, fd;
   struct file *f;
   struct inode *ip;
 
-  if (argstr(0, &path) < 0 || argint(1, &omode) < 0)
+  if (argstr(0, path, sizeof(path)) < 0 || argint(1, &omode) < 0)
     return -1;
 
   begin_op();
@@ -322,11 +342,13 @@ int sys_open(void) {
 }
 
 int sys_mkdir(void) {
-  char *path;
+  char path[MAXPATH];
   struct inode *ip;
 
+  if (argstr(0, path, sizeof(path)) < 0)
+    return -1;
   begin_op();
-  if (argstr(0, &path) < 0 || (ip = create(path, T_DIR, 0, 0)) == 0) {
+  if ((ip = create(path, T_DIR, 0, 0)) == 0) {
     end_op();
     return -1;
   }
@@ -336,13 +358,14 @@ int sys_mkdir(void) {
 }
 
 int sys_mknod(void) {
-  char *path;
+  char path[MAXPATH];
   int major, minor;
   struct inode *ip;
 
+  if (argstr(0, path, sizeof(path)) < 0 || argint(1, &major) < 0 || argint(2, &minor) < 0)
+    return -1;
   begin_op();
-  if (argstr(0, &path) < 0 || argint(1, &major) < 0 || argint(2, &minor) < 0 ||
-      (ip = create(path, T_DEV, major, minor)) == 0) {
+  if ((ip = create(path, T_DEV, major, minor)) == 0) {
     end_op();
     return -1;
   }
@@ -352,12 +375,14 @@ int sys_mknod(void) {
 }
 
 int sys_chdir(void) {
-  char *path;
+  char path[MAXPATH];
   struct inode *ip;
   struct proc *p = myproc();
 
+  if (argstr(0, path, sizeof(path)) < 0)
+    return -1;
   begin_op();
-  if (argstr(0, &path) < 0 || (ip = namei(path)) == 0) {
+  if ((ip = namei(path)) == 0) {
     end_op();
     return -1;
   }
@@ -374,26 +399,38 @@ int sys_chdir(void) {
   return 0;
 }
 
+// exec(path, argv): the path and every argument string are copied in
+// first; the strings go one after another into one page (MAXARGBYTES).
 int sys_exec(void) {
-  char *path, *argv[MAXARG];
-  int uargv, uarg;
+  char path[MAXPATH], *argv[MAXARG];
+  int uargv, uarg, r = -1;
 
-  if (argstr(0, &path) < 0 || argint(1, &uargv) < 0)
+  if (argstr(0, path, sizeof(path)) < 0 || argint(1, &uargv) < 0)
     return -1;
-  memset(argv, 0, sizeof(argv));
+  _Static_assert(MAXARGBYTES <= PGSIZE, "exec's argument strings fill at most a page");
+  char *strings = kalloc();
+  if (strings == 0)
+    return -1;
+  uint used = 0;
   for (int i = 0;; i++) {
     if (i >= MAXARG)
-      return -1;   // no room left for the terminating 0
+      goto out;   // no room left for the terminating 0
     if (fetchint((uint)uargv + 4 * i, &uarg) < 0)
-      return -1;
+      goto out;
     if (uarg == 0) {
       argv[i] = 0;
       break;
     }
-    if (fetchstr((uint)uarg, &argv[i]) < 0)
-      return -1;
+    int len = fetchstr((uint)uarg, strings + used, MAXARGBYTES - used);
+    if (len < 0)
+      goto out;
+    argv[i] = strings + used;
+    used += len + 1;
   }
-  return exec(path, argv);
+  r = exec(path, argv);
+out:
+  kfree(strings);
+  return r;
 }
 
 int sys_pipe(void) {

@@ -353,11 +353,15 @@ void wakeup(void *chan) {
   release(&ptable.lock);
 }
 
-// Mark pid killed; it exits when it next returns to user space.
+// Mark pid killed; it exits when it next returns to user space. init
+// cannot be killed (it must never exit): -1, as for a pid that is not
+// there.
 int kill(int pid) {
   acquire(&ptable.lock);
   for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++) {
     if (p->pid == pid && p->state != UNUSED) {
+      if (p == initproc)
+        break;
       proc_mark_killed(p, KILL_SIGNAL);
       if (p->state == SLEEPING)
         p->state = RUNNABLE;

@@ -85,7 +85,7 @@ void wakeup(void *chan);
 int  fork(void);
 void exit(void) __attribute__((noreturn));
 int  wait(void);
-int  kill(int pid);
+int  kill(int pid);          // -1 if there is no such process, or it is init
 int  growproc(int n);
 void procdump(void);
 int  nprocs_in_use(void);

@@ -9,29 +9,21 @@
 #include "proc/proc.h"
 #include "proc/sysargs.h"
 #include "proc/syscalls.h"
-#include "mm/vm.h"
+#include "mm/uaccess.h"
 #include "dev/console.h"
 #include "lib/klib.h"
 
+// Every argument goes through mm/uaccess: read from user memory once,
+// into kernel memory, before anything is decided on it.
+
 int fetchint(uint addr, int *ip) {
-  return fetch_user(ip, addr, sizeof(*ip));
+  return copyin(ip, addr, sizeof(*ip));
 }
 
-// Point *pp at the NUL-terminated string at user address addr. Returns
-// its length, or -1 if it is not entirely in accessible user memory.
-int fetchstr(uint addr, char **pp) {
-  if (addr >= KERNBASE)
+int fetchstr(uint addr, char *buf, int max) {
+  if (max <= 0)
     return -1;
-  for (uint a = addr; a < KERNBASE; a++) {
-    if (a == addr || a % PGSIZE == 0)
-      if (user_range_ok(a, 1, 0) < 0)
-        return -1;
-    if (*(char *)a == 0) {
-      *pp = (char *)addr;
-      return a - addr;
-    }
-  }
-  return -1;
+  return copyinstr(buf, addr, (uint)max);
 }
 
 int argint(int n, int *ip) {
@@ -43,17 +35,17 @@ int argptr_rw(int n, char **pp, int size, int write) {
   int i;
   if (argint(n, &i) < 0)
     return -1;
-  if (size < 0 || user_range_ok((uint)i, (uint)size, write) < 0)
+  if (size < 0 || user_buf_ok((uint)i, (uint)size, write) < 0)
     return -1;
   *pp = (char *)i;
   return 0;
 }
 
-int argstr(int n, char **pp) {
+int argstr(int n, char *buf, int max) {
   int addr;
   if (argint(n, &addr) < 0)
     return -1;
-  return fetchstr((uint)addr, pp);
+  return fetchstr((uint)addr, buf, max);
 }
 
 static int (*const syscalls[])(void) = {

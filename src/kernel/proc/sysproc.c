@@ -47,7 +47,8 @@ int sys_sbrk(void) {
 
 int sys_sleep(void) {
   int n;
-  if (argint(0, &n) < 0)
+  // A negative count would compare as a huge unsigned one below.
+  if (argint(0, &n) < 0 || n < 0)
     return -1;
   acquire(&tickslock);
   uint start = ticks;
