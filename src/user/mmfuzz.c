@@ -64,6 +64,7 @@
 #include "mman.h"
 #include "memstat.h"
 #include "user.h"
+#include "xrand.h"
 
 typedef __builtin_va_list va_list;
 #define va_start(ap, last) __builtin_va_start(ap, last)
@@ -138,7 +139,6 @@ static uint deadline;
 static int armed;
 static int me;                     // worker index
 static int role = ROLE_PARENT;
-static uint rs;                    // random state
 static int opno;
 static const char *opname = "setup";
 
@@ -172,26 +172,10 @@ static void death(uint addr, int w, const char *what);
 
 // ---- small helpers ---------------------------------------------------------------
 
-static uint rnd(void) {
-  uint x = rs;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  rs = x;
-  return x;
-}
-
-static uint rn(uint n) {
-  return n ? rnd() % n : 0;
-}
-
-static void reseed(uint a, uint b) {
-  rs = a * 2654435761u + (b + 1) * 0x9E3779B9u;
-  if (rs == 0)
-    rs = 0x12345;
-  for (int i = 0; i < 8; i++)
-    rnd();
-}
+// The generator is the user library's (xrand.h); these names keep calls short.
+static uint rnd(void) { return xrand(); }
+static uint rn(uint n) { return xrand_below(n); }
+static void reseed(uint a, uint b) { xrand_seed(a, b); }
 
 static int eprot(int prot) {
   if (prot & (PROT_WRITE | PROT_EXEC))

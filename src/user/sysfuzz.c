@@ -79,6 +79,7 @@
 #include "kmstat.h"
 #include "syscall.h"
 #include "user.h"
+#include "xrand.h"
 
 #define MAXPROCS  8
 #define INODE_PROCS 4             // workers whose names (about 10 inodes each)
@@ -132,7 +133,6 @@ static int iters = 2000, nprocs = 4, tlimit = 3000, known;
 static uint deadline;
 static int armed;
 static int me, role = ROLE_PARENT, opno;
-static uint rs;
 static char self[32] = "/sysfuzz";   // this program, for exec
 
 // Per-worker areas (inherited by its children).
@@ -165,26 +165,10 @@ static int map_ok(void *m, int flags) {
   return m != MAP_FAILED;
 }
 
-static uint rnd(void) {
-  uint x = rs;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  rs = x;
-  return x;
-}
-
-static uint rn(uint n) {
-  return n ? rnd() % n : 0;
-}
-
-static void reseed(uint a, uint b) {
-  rs = a * 2654435761u + (b + 1) * 0x9E3779B9u;
-  if (rs == 0)
-    rs = 0x2545F491;
-  for (int i = 0; i < 8; i++)
-    rnd();
-}
+// The generator is the user library's (xrand.h); these names keep calls short.
+static uint rnd(void) { return xrand(); }
+static uint rn(uint n) { return xrand_below(n); }
+static void reseed(uint a, uint b) { xrand_seed(a, b); }
 
 static int allowed(int cls) {
   return (known & cls) == 0;

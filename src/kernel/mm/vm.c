@@ -338,17 +338,3 @@ int user_range_ok(uint uva, uint n, int write) {
   }
   return 0;
 }
-
-int fetch_user(void *dst, uint uva, uint n) {
-  if (user_range_ok(uva, n, 0) < 0)
-    return -1;
-  memmove(dst, (void *)uva, n);
-  return 0;
-}
-
-int store_user(uint uva, const void *src, uint n) {
-  if (user_range_ok(uva, n, 1) < 0)
-    return -1;
-  memmove((void *)uva, src, n);
-  return 0;
-}

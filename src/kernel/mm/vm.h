@@ -29,13 +29,11 @@ int    copyout(pde_t *pgdir, uint va, void *p, uint len);
 pte_t *walkpgdir(pde_t *pgdir, const void *va, int alloc);
 int    mappages(pde_t *pgdir, void *va, uint size, uint pa, int perm);
 
-// Checked access to the current process's user memory from the kernel.
-// They fault in lazily-mapped pages and refuse kernel addresses and
-// pages the process may not access. 0 on success, -1 on a bad address.
-int    fetch_user(void *dst, uint uva, uint n);
-int    store_user(uint uva, const void *src, uint n);
-// Make [uva, uva+n) usable by the kernel for the current process:
-// writable when `write` is set. 0 on success, -1 if any page is not.
+// Make [uva, uva+n) of the current process usable by the kernel, writable
+// when `write` is set: faults in lazily-mapped pages, refuses kernel
+// addresses and pages the process may not access. 0 on success, -1 if any
+// page is not. System calls reach user memory through mm/uaccess.h, which
+// is built on this.
 int    user_range_ok(uint uva, uint n, int write);
 
 #endif
