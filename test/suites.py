@@ -800,7 +800,7 @@ def kmdebug_suite(ctx):
     ctx.say(f"mmfuzz KMDEBUG: {totals.fuzz_text()}")
 
 
-@suite("harness", default=False,
+@suite("harness", default=True,
        help="the runner's own self-tests (test/harness-selftest/, fake QEMU)")
 def harness_suite(ctx):
     import unittest
