@@ -83,6 +83,11 @@ static void bfree(uint dev, uint blockno) {
 // on-disk fields has been loaded; it is loaded lazily by ilock() so that
 // holding a reference (e.g. a cwd) costs no I/O.
 //
+// An inode number is reused only once no entry holds it: the last iput
+// marks the disk inode free before it drops its reference, and an
+// allocation sharing that entry would inherit the dying reference (its own
+// last iput would then see two and never free the new inode).
+//
 // Lock order: an inode's sleeplock may be held while taking the table
 // spinlock, never the other way round. Directory operations lock a
 // parent before a child, never two unrelated inodes.
@@ -146,9 +151,53 @@ static struct dinode *dinode_in(struct buf *b, uint inum) {
   return (struct dinode *)b->data + inum % IPB;
 }
 
+// What taking a table entry for (dev, inum) came to.
+enum itake {
+  ITAKE_OK,     // *out is the entry, referenced
+  ITAKE_FULL,   // every entry is in use
+  ITAKE_BUSY,   // only with `fresh`: an entry still holds inum (an iput
+                // is freeing the inode that had it)
+};
+
+// Take a reference on the entry for (dev, inum), binding a free entry if
+// none holds it. With `fresh` (ialloc) an entry that already holds inum
+// is not shared: the number is not reusable yet.
+static enum itake itake(uint dev, uint inum, int fresh, struct inode **out) {
+  struct inode *free_slot = 0;
+
+  acquire(&itable.lock);
+  for (struct inode *ip = itable.slot; ip < itable.slot + NINODE; ip++) {
+    if (ip->ref > 0 && ip->dev == dev && ip->inum == inum) {
+      if (fresh) {
+        release(&itable.lock);
+        return ITAKE_BUSY;
+      }
+      ip->ref++;
+      release(&itable.lock);
+      *out = ip;
+      return ITAKE_OK;
+    }
+    if (free_slot == 0 && ip->ref == 0)
+      free_slot = ip;
+  }
+  if (free_slot == 0) {
+    release(&itable.lock);
+    return ITAKE_FULL;
+  }
+
+  free_slot->dev = dev;
+  free_slot->inum = inum;
+  free_slot->ref = 1;
+  free_slot->valid = 0;
+  release(&itable.lock);
+  *out = free_slot;
+  return ITAKE_OK;
+}
+
 // Allocate a free on-disk inode of the given type and return it
 // referenced, unlocked. Returns 0 when there is none on disk, or no free
-// entry in the inode table (then nothing on disk was claimed).
+// entry in the inode table (then nothing on disk was claimed). A free
+// disk inode whose entry an iput still holds is skipped (see above).
 struct inode *ialloc(uint dev, short type) {
   for (uint inum = 1; inum < sb.ninodes; inum++) {
     struct buf *b = bread(dev, IBLOCK(inum, sb));
@@ -156,10 +205,15 @@ struct inode *ialloc(uint dev, short type) {
     if (d->type == 0) {
       // Take the table entry first: claiming the disk inode and then
       // finding no entry would lose it (nothing would ever free it).
-      struct inode *ip = iget(dev, inum);
-      if (ip == 0) {
+      struct inode *ip;
+      enum itake r = itake(dev, inum, 1, &ip);
+      if (r == ITAKE_FULL) {
         brelse(b);
         return 0;
+      }
+      if (r == ITAKE_BUSY) {
+        brelse(b);
+        continue;
       }
       memset(d, 0, sizeof(*d));
       d->type = type;       // claims it (we hold the block's lock)
@@ -193,29 +247,8 @@ void iupdate(struct inode *ip) {
 // user can get there (open files, mappings and cwds each pin one), so
 // every caller turns it into a failed call, never a panic.
 struct inode *iget(uint dev, uint inum) {
-  struct inode *free_slot = 0;
-
-  acquire(&itable.lock);
-  for (struct inode *ip = itable.slot; ip < itable.slot + NINODE; ip++) {
-    if (ip->ref > 0 && ip->dev == dev && ip->inum == inum) {
-      ip->ref++;
-      release(&itable.lock);
-      return ip;
-    }
-    if (free_slot == 0 && ip->ref == 0)
-      free_slot = ip;
-  }
-  if (free_slot == 0) {
-    release(&itable.lock);
-    return 0;
-  }
-
-  free_slot->dev = dev;
-  free_slot->inum = inum;
-  free_slot->ref = 1;
-  free_slot->valid = 0;
-  release(&itable.lock);
-  return free_slot;
+  struct inode *ip;
+  return itake(dev, inum, 0, &ip) == ITAKE_OK ? ip : 0;
 }
 
 struct inode *idup(struct inode *ip) {
@@ -264,7 +297,9 @@ void iput(struct inode *ip) {
   acquire(&itable.lock);
   if (ip->ref == 1 && ip->valid && ip->nlink == 0) {
     // Ours is the only reference and no directory leads here, so nobody
-    // else holds or can take this lock: acquiring it does not wait.
+    // else holds or can take this lock: acquiring it does not wait. Once
+    // the disk inode reads free, ialloc still leaves this number alone
+    // until the ref-- below.
     release(&itable.lock);
     acquiresleep(&ip->lock);
     itrunc(ip);
