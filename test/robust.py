@@ -311,28 +311,26 @@ def judge_memleak(output):
     return True, ""
 
 
-def judge_mmfuzz(output):
-    """mmfuzz must end with "mmfuzz: PASS"."""
-    failure = MMFUZZ_FAIL_RE.search(output)
+def judge_fuzzer(output, fail_re, pass_line):
+    """A fuzzer's verdict: its FAIL line (with any LEAK lines), else its PASS line."""
+    failure = fail_re.search(output)
     if failure:
         leaks = LEAK_RE.findall(output)
         extra = (" (" + "; ".join(line.strip() for line in leaks) + ")") if leaks else ""
         return False, failure.group(0).strip() + extra
-    if MMFUZZ_PASS not in output:
-        return False, f"no '{MMFUZZ_PASS}' line; last line: {last_line(output)!r}"
+    if pass_line not in output:
+        return False, f"no '{pass_line}' line; last line: {last_line(output)!r}"
     return True, ""
+
+
+def judge_mmfuzz(output):
+    """mmfuzz must end with "mmfuzz: PASS"."""
+    return judge_fuzzer(output, MMFUZZ_FAIL_RE, MMFUZZ_PASS)
 
 
 def judge_sysfuzz(output):
     """sysfuzz must end with "sysfuzz: PASS" (a FAIL line names the call and the seed)."""
-    failure = SYSFUZZ_FAIL_RE.search(output)
-    if failure:
-        leaks = LEAK_RE.findall(output)
-        extra = (" (" + "; ".join(line.strip() for line in leaks) + ")") if leaks else ""
-        return False, failure.group(0).strip() + extra
-    if SYSFUZZ_PASS not in output:
-        return False, f"no '{SYSFUZZ_PASS}' line; last line: {last_line(output)!r}"
-    return True, ""
+    return judge_fuzzer(output, SYSFUZZ_FAIL_RE, SYSFUZZ_PASS)
 
 
 def judge_all(*judges):
