@@ -34,8 +34,6 @@
 #include "dev/console.h"
 #include "lib/klib.h"
 
-// Pages a file can have at most (the largest file the disk format allows).
-#define FILE_MAX_PAGES ((MAXFILE * BSIZE + PGSIZE - 1) / PGSIZE)
 
 // Does r use the file's shared page cache?
 static int uses_file_cache(struct region *r) {
@@ -55,7 +53,7 @@ int filemap_attach(struct region *r) {
   struct inode *ip = r->file->ip;
   ilock(ip);
   if (ip->mapcache == 0) {
-    if ((ip->mapcache = pageset_create(FILE_MAX_PAGES)) == 0) {
+    if ((ip->mapcache = pageset_create(FILEMAP_MAX_PAGES)) == 0) {
       iunlock(ip);
       return -1;
     }
@@ -109,13 +107,47 @@ static int write_file(struct inode *ip, char *src, uint off, uint n) {
   return writei_logged(ip, src, &off, n) == (int)n ? 0 : -1;
 }
 
-// Write back the shared pages of [start, end) that any mapping has
-// dirtied (the CPU's dirty bits in every attached region's page table),
-// never extending the file. A page is 8 blocks: one log operation when
-// they exist already, two when they fill holes. Only this region's dirty bits
-// are cleared; other processes' mappings keep theirs (their munmap or
-// exit writes again), which can cost extra writes but never loses data.
-int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end) {
+// Is the page at va dirty in this mapping? Our own page table's dirty bit,
+// for the page the set holds (a stale entry for another page is not).
+static int dirty_here(pde_t *pgdir, uint va, char *page) {
+  pte_t *pte = walkpgdir(pgdir, (void *)va, 0);
+  return pte && (*pte & (PTE_P | PTE_D)) == (PTE_P | PTE_D) && PTE_ADDR(*pte) == V2P(page);
+}
+
+// Has this msync call already seen page idx of set ps (through another
+// region mapping the same file page)? Marks it seen.
+static int seen_before(struct writeback_memo *memo, struct pageset *ps, uint idx) {
+  if (memo == 0 || idx >= FILEMAP_MAX_PAGES)
+    return 0;
+  uint slot = 0;
+  while (slot < memo->used && memo->sets[slot] != ps)
+    slot++;
+  if (slot == memo->used) {
+    if (memo->used == WB_MEMO_SETS)
+      return 0;                     // memo full: check again, only slower
+    memo->sets[memo->used++] = ps;
+    memset(memo->seen[slot], 0, sizeof(memo->seen[slot]));
+  }
+  uint bit = 1u << (idx % 32);
+  int seen = (memo->seen[slot][idx / 32] & bit) != 0;
+  memo->seen[slot][idx / 32] |= bit;
+  return seen;
+}
+
+// Write back the shared pages of [start, end) that are dirty, never
+// extending the file. Which stores count is the caller's scope:
+// WB_THIS_MAPPING asks only this mapping's page table (O(1) a page: exit
+// and munmap of thousands of mappings of one file stay linear, and every
+// other mapping writes its own stores when it goes); WB_ANY_MAPPING asks
+// every attached mapping's page table (msync: stores through any mapping
+// are in the page), once per file page per call with a memo. A page is 8
+// blocks: one log operation when they exist already, two when they fill
+// holes. Only this region's dirty bits are cleared; other processes'
+// mappings keep theirs (their CPUs may hold the entry in their TLBs, and
+// there are no cross-CPU flushes), which can cost extra writes but never
+// loses data.
+int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
+                      enum writeback_scope scope, struct writeback_memo *memo) {
   if (r->pages == 0)
     return 0;
   if (!r->file->writable)
@@ -133,8 +165,16 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end) {
     count = r->pages->npages - first;
   for (uint i = 0; i < count; i++) {
     uint idx = first + i;
+    uint va = start + i * PGSIZE;
     char *page = pageset_lookup(r->pages, idx);
-    if (page == 0 || !pageset_dirty(r->pages, idx, page))
+    if (page == 0)
+      continue;
+    int dirty;
+    if (scope == WB_THIS_MAPPING)
+      dirty = dirty_here(pgdir, va, page);
+    else
+      dirty = !seen_before(memo, r->pages, idx) && pageset_dirty(r->pages, idx, page);
+    if (!dirty)
       continue;
     uint off = r->offset + (start - r->start) + i * PGSIZE;
     if (off < size) {
@@ -142,7 +182,7 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end) {
       if (write_file(ip, page, off, n) < 0)
         return -1;
     }
-    pte_t *pte = walkpgdir(pgdir, (void *)(start + i * PGSIZE), 0);
+    pte_t *pte = walkpgdir(pgdir, (void *)va, 0);
     if (pte && (*pte & PTE_P) && PTE_ADDR(*pte) == V2P(page))
       *pte &= ~PTE_D;
   }

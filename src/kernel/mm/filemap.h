@@ -4,7 +4,12 @@
 #define KERNEL_MM_FILEMAP_H
 
 #include "types.h"
+#include "mmu.h"
+#include "fs.h"
 #include "mm/pagefault.h"
+
+// Pages a file can have at most (the largest file the disk format allows).
+#define FILEMAP_MAX_PAGES ((MAXFILE * BSIZE + PGSIZE - 1) / PGSIZE)
 
 struct region;
 
@@ -17,9 +22,23 @@ void filemap_detach(struct region *r);
 // end of the file). FAULT_PAST_EOF when va lies wholly past the end of the
 // file (the process must be killed).
 enum fault_result filemap_fill(struct region *r, uint va, char *page);
-// Write the dirty pages of [start, end) back to the file, in runs of
-// adjacent pages, and mark them clean. -1 on an I/O failure.
-int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end);
+// Which stores a write-back covers (see filemap_writeback in filemap.c).
+enum writeback_scope {
+  WB_THIS_MAPPING,   // munmap, exit: what this mapping dirtied
+  WB_ANY_MAPPING,    // msync: what any mapping of the file dirtied
+};
+// One msync call's record of the file pages it has already checked, so a
+// range holding many mappings of the same page checks that page once.
+#define WB_MEMO_SETS 4
+struct writeback_memo {
+  uint used;
+  struct pageset *sets[WB_MEMO_SETS];
+  uint seen[WB_MEMO_SETS][(FILEMAP_MAX_PAGES + 31) / 32];
+};
+// Write the dirty pages of [start, end) back to the file and mark them
+// clean in this mapping. memo may be 0. -1 on an I/O failure.
+int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
+                       enum writeback_scope scope, struct writeback_memo *memo);
 // The course's msync form: write the bytes of [start, end) of the
 // current process's memory to the file, growing it if needed.
 int  filemap_write_range(struct region *r, uint start, uint end);

@@ -278,7 +278,7 @@ static void flush_tlb(pde_t *pgdir) {
 // shared file pages back first.
 static void drop_pages(struct region *r, pde_t *pgdir, uint start, uint end) {
   if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
-    filemap_writeback(r, pgdir, start, end);
+    filemap_writeback(r, pgdir, start, end, WB_THIS_MAPPING, 0);
   unmap_user_range(pgdir, start, end);
   flush_tlb(pgdir);
 }
@@ -525,6 +525,8 @@ int mmap_protect(struct proc *p, uint start, uint end, int prot) {
 int mmap_sync(struct proc *p, uint start, uint end, uint byte_end) {
   if (!fully_mapped(p, start, end))
     return -1;
+  struct writeback_memo memo;
+  memo.used = 0;
   for (struct region *r = first_ending_after(p, start); r && r->start < end; r = next_region(r)) {
     if (r->kind != RK_FILE || !(r->flags & MAP_SHARED))
       continue;
@@ -534,7 +536,7 @@ int mmap_sync(struct proc *p, uint start, uint end, uint byte_end) {
     if (r->course)
       rc = filemap_write_range(r, s, byte_end < e ? byte_end : e);
     else
-      rc = filemap_writeback(r, p->pgdir, s, e);
+      rc = filemap_writeback(r, p->pgdir, s, e, WB_ANY_MAPPING, &memo);
     if (rc < 0)
       return -1;
   }
@@ -580,7 +582,7 @@ void mmap_release_all(struct proc *p, pde_t *pgdir) {
   while ((n = rb_first(&p->regions)) != 0) {
     struct region *r = REGION(n);
     if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
-      filemap_writeback(r, pgdir, r->start, r->end);
+      filemap_writeback(r, pgdir, r->start, r->end, WB_THIS_MAPPING, 0);
     unmap_user_range(pgdir, r->start, r->end);
     tree_remove(p, r);
     region_free(r);
