@@ -1294,6 +1294,8 @@ out:
 // KNOWN_REFWRAP: one page of a file mapped shared far more often than a
 // 16-bit count holds, each mapping touched. A fixed kernel refuses mmap
 // before the count can wrap.
+static void do_op_kind(int x, int depth);
+
 static void storm(void) {
   int pid = spawn();
   if (pid > 0)           // the worker waits for it to finish
@@ -1316,9 +1318,22 @@ static void storm(void) {
   exit();
 }
 
+// Our own directory name, which no call may change (the fuzzer's buffers
+// lie elsewhere): a change means a call wrote where it was not asked to.
+static int dir_intact(void) {
+  return dir[0] == '/' && dir[1] == 's' && dir[2] == 'f' && dir[3] == 'z' &&
+         dir[4] == '0' + me && dir[5] == 0;
+}
+
 static void do_op(int depth) {
   opno++;
   int x = rn(100);
+  do_op_kind(x, depth);
+  if (role == ROLE_WORKER && !dir_intact())
+    fail("op kind %d changed our memory: dir now %x %x", x, *(int *)dir, *(int *)(dir + 4));
+}
+
+static void do_op_kind(int x, int depth) {
   if (x < 12) op_open();
   else if (x < 26) op_rw();
   else if (x < 30) op_file_check();
