@@ -35,6 +35,9 @@
 #include "lib/klib.h"
 
 
+// Pages a file can have at most (the largest file the disk format allows).
+#define FILEMAP_MAX_PAGES ((MAXFILE * BSIZE + PGSIZE - 1) / PGSIZE)
+
 // Does r use the file's shared page cache?
 static int uses_file_cache(struct region *r) {
   return (r->flags & MAP_SHARED) && !r->course;
@@ -114,24 +117,37 @@ static int dirty_here(pde_t *pgdir, uint va, char *page) {
   return pte && (*pte & (PTE_P | PTE_D)) == (PTE_P | PTE_D) && PTE_ADDR(*pte) == V2P(page);
 }
 
-// Has this msync call already seen page idx of set ps (through another
-// region mapping the same file page)? Marks it seen.
-static int seen_before(struct writeback_memo *memo, struct pageset *ps, uint idx) {
-  if (memo == 0 || idx >= FILEMAP_MAX_PAGES)
+// This msync call's memo entry for set ps (a new one if there is room),
+// or 0 when the memo is full.
+static struct writeback_seen *memo_entry(struct writeback_memo *memo, struct pageset *ps) {
+  if (memo == 0)
     return 0;
-  uint slot = 0;
-  while (slot < memo->used && memo->sets[slot] != ps)
-    slot++;
-  if (slot == memo->used) {
-    if (memo->used == WB_MEMO_SETS)
-      return 0;                     // memo full: check again, only slower
-    memo->sets[memo->used++] = ps;
-    memset(memo->seen[slot], 0, sizeof(memo->seen[slot]));
+  for (uint i = 0; i < memo->used; i++)
+    if (memo->sets[i].ps == ps)
+      return &memo->sets[i];
+  if (memo->used == WB_MEMO_SETS)
+    return 0;                       // full: pages are checked again, only slower
+  struct writeback_seen *e = &memo->sets[memo->used++];
+  e->ps = ps;
+  e->lo = e->hi = 0;
+  return e;
+}
+
+// Pages [lo, hi) of the set have been checked: grow the entry's range
+// when they touch it, else start a new range (the common patterns, one
+// range written once or the same pages mapped many times, stay covered).
+static void memo_add(struct writeback_seen *e, uint lo, uint hi) {
+  if (e == 0)
+    return;
+  if (e->lo == e->hi || hi < e->lo || lo > e->hi) {
+    e->lo = lo;
+    e->hi = hi;
+    return;
   }
-  uint bit = 1u << (idx % 32);
-  int seen = (memo->seen[slot][idx / 32] & bit) != 0;
-  memo->seen[slot][idx / 32] |= bit;
-  return seen;
+  if (lo < e->lo)
+    e->lo = lo;
+  if (hi > e->hi)
+    e->hi = hi;
 }
 
 // Write back the shared pages of [start, end) that are dirty, never
@@ -163,9 +179,12 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
     return 0;
   if (count > r->pages->npages - first)
     count = r->pages->npages - first;
+  struct writeback_seen *seen = scope == WB_ANY_MAPPING ? memo_entry(memo, r->pages) : 0;
   for (uint i = 0; i < count; i++) {
     uint idx = first + i;
     uint va = start + i * PGSIZE;
+    if (seen && idx >= seen->lo && idx < seen->hi)
+      continue;                     // checked (and written) earlier in this msync
     char *page = pageset_lookup(r->pages, idx);
     if (page == 0)
       continue;
@@ -173,7 +192,7 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
     if (scope == WB_THIS_MAPPING)
       dirty = dirty_here(pgdir, va, page);
     else
-      dirty = !seen_before(memo, r->pages, idx) && pageset_dirty(r->pages, idx, page);
+      dirty = pageset_dirty(r->pages, idx, page);
     if (!dirty)
       continue;
     uint off = r->offset + (start - r->start) + i * PGSIZE;
@@ -186,6 +205,7 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
     if (pte && (*pte & PTE_P) && PTE_ADDR(*pte) == V2P(page))
       *pte &= ~PTE_D;
   }
+  memo_add(seen, first, first + count);
   return 0;
 }
 

@@ -4,12 +4,7 @@
 #define KERNEL_MM_FILEMAP_H
 
 #include "types.h"
-#include "mmu.h"
-#include "fs.h"
 #include "mm/pagefault.h"
-
-// Pages a file can have at most (the largest file the disk format allows).
-#define FILEMAP_MAX_PAGES ((MAXFILE * BSIZE + PGSIZE - 1) / PGSIZE)
 
 struct region;
 
@@ -27,13 +22,17 @@ enum writeback_scope {
   WB_THIS_MAPPING,   // munmap, exit: what this mapping dirtied
   WB_ANY_MAPPING,    // msync: what any mapping of the file dirtied
 };
-// One msync call's record of the file pages it has already checked, so a
-// range holding many mappings of the same page checks that page once.
+// One msync call's record of the file pages it has already checked (a
+// range per file), so a range holding many mappings of the same page
+// checks that page once.
 #define WB_MEMO_SETS 4
+struct writeback_seen {
+  struct pageset *ps;
+  uint lo, hi;       // pages [lo, hi) of ps are done
+};
 struct writeback_memo {
   uint used;
-  struct pageset *sets[WB_MEMO_SETS];
-  uint seen[WB_MEMO_SETS][(FILEMAP_MAX_PAGES + 31) / 32];
+  struct writeback_seen sets[WB_MEMO_SETS];
 };
 // Write the dirty pages of [start, end) back to the file and mark them
 // clean in this mapping. memo may be 0. -1 on an I/O failure.
