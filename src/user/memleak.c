@@ -50,37 +50,11 @@
 #include "types.h"
 #include "stat.h"
 #include "memstat.h"
+#include "leakcheck.h"
 #include "mman.h"
 #include "user.h"
 
-#define NCOUNTERS 7
 #define ATTEMPTS 200
-
-static const char *names[NCOUNTERS] = {
-  "free_pages", "kalloc_free", "km_live_blocks", "regions", "pagesets", "open_files", "procs",
-};
-
-static void take(int *v) {
-  struct memstat m;
-  if (memstat(&m) < 0) {
-    printf(1, "memleak: memstat failed\n");
-    exit();
-  }
-  v[0] = m.free_pages;
-  v[1] = m.kalloc_free;
-  v[2] = m.km_live_blocks;
-  v[3] = m.regions;
-  v[4] = m.pagesets;
-  v[5] = m.open_files;
-  v[6] = m.procs;
-}
-
-static int same(int *a, int *b) {
-  for (int k = 0; k < NCOUNTERS; k++)
-    if (a[k] != b[k])
-      return 0;
-  return 1;
-}
 
 // One word shared with the children: a child whose exec failed sets it.
 static volatile int *execfailed;
@@ -127,9 +101,12 @@ static void measure(char **prog, int warmups, int runs) {
       return;
     }
 
-  int before[NCOUNTERS], after[NCOUNTERS];
+  struct leak_counters before, after;
   struct faultstat f0, f1;
-  take(before);
+  if (leak_take(&before) < 0) {
+    printf(1, "memleak: memstat failed\n");
+    exit();
+  }
   faultstat(&f0);
   int attempts = 0;
   for (int k = 0; k < runs; k++) {
@@ -141,16 +118,12 @@ static void measure(char **prog, int warmups, int runs) {
     attempts += a;
   }
   faultstat(&f1);
-  take(after);
   // Orphans are reaped by init, soon: let the counts settle.
-  for (int t = 0; t < 20 && !same(before, after); t++) {
-    sleep(5);
-    take(after);
-  }
+  leak_settle(&before, &after, 21, 5);
 
   printf(1, "memleak: %s:", prog[0]);
-  for (int k = 0; k < NCOUNTERS; k++)
-    printf(1, " %s %d", names[k], after[k]);
+  for (int k = 0; k < LEAK_NCOUNTERS; k++)
+    printf(1, " %s %d", leak_counter_names[k], after.v[k]);
   printf(1, "\n");
   if (f1.armed)
     printf(1, "memleak: faults injected: kalloc %d of %d, kmalloc %d of %d (%d attempts to "
@@ -158,14 +131,7 @@ static void measure(char **prog, int warmups, int runs) {
            f1.kalloc_injected - f0.kalloc_injected, f1.kalloc_attempts - f0.kalloc_attempts,
            f1.kmalloc_injected - f0.kmalloc_injected,
            f1.kmalloc_attempts - f0.kmalloc_attempts, attempts, runs);
-  int leaks = 0;
-  for (int k = 0; k < NCOUNTERS; k++) {
-    if (before[k] != after[k]) {
-      printf(1, "memleak: LEAK %s %d -> %d\n", names[k], before[k], after[k]);
-      leaks++;
-    }
-  }
-  if (leaks == 0)
+  if (leak_report(1, "memleak", &before, &after) == 0)
     printf(1, "memleak: clean\n");
 }
 

@@ -63,6 +63,7 @@
 #include "mmu.h"
 #include "mman.h"
 #include "memstat.h"
+#include "leakcheck.h"
 #include "user.h"
 #include "xrand.h"
 
@@ -1798,19 +1799,6 @@ static void load_data_file(char *argv0) {
   fsize = 0;
 }
 
-static const char *counter_names[] = {
-  "free_pages", "regions", "pagesets", "km_live_blocks", "open_files", "procs",
-};
-
-static void counters(struct memstat *m, int *v) {
-  v[0] = m->free_pages;
-  v[1] = m->regions;
-  v[2] = m->pagesets;
-  v[3] = m->km_live_blocks;
-  v[4] = m->open_files;
-  v[5] = m->procs;
-}
-
 int main(int argc, char *argv[]) {
   int seeded = 0;
   for (int i = 1; i < argc; i += 2) {
@@ -1858,8 +1846,8 @@ int main(int argc, char *argv[]) {
   sh = page;
   memset(sh, 0, sizeof(*sh));
 
-  struct memstat before, after;
-  memstat(&before);
+  struct leak_counters before, after;
+  leak_take(&before);
   deadline = uptime() + tlimit;
 
   int started = 0;
@@ -1912,19 +1900,7 @@ int main(int argc, char *argv[]) {
 
   // Leak check, after every process is gone. Orphans of a killed worker
   // are reaped by init: give the counts a moment to settle.
-  int bv[6], av[6];
-  counters(&before, bv);
-  int clean = 0;
-  for (int tries = 0; tries < 100 && !clean; tries++) {
-    if (tries)
-      sleep(5);
-    memstat(&after);
-    counters(&after, av);
-    clean = 1;
-    for (int k = 0; k < 6; k++)
-      if (av[k] != bv[k])
-        clean = 0;
-  }
+  int clean = leak_settle(&before, &after, 100, 5);
   faultstat(&fs1);
   if (armed)
     printf(1, "mmfuzz: seed %d: faults injected: kalloc %d of %d, kmalloc %d of %d\n", seed0,
@@ -1944,9 +1920,7 @@ int main(int argc, char *argv[]) {
     exit();
   }
   if (!clean) {
-    for (int k = 0; k < 6; k++)
-      if (av[k] != bv[k])
-        printf(1, "mmfuzz: LEAK %s %d -> %d\n", counter_names[k], bv[k], av[k]);
+    leak_report(1, "mmfuzz", &before, &after);
     printf(1, "mmfuzz: FAIL seed %d: leak counters not back to baseline\n", seed0);
     exit();
   }

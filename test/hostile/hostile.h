@@ -15,6 +15,7 @@
 #include "fcntl.h"
 #include "mman.h"
 #include "memstat.h"
+#include "leakcheck.h"
 #include "children.h"
 
 #define PGSIZE 4096
@@ -28,51 +29,23 @@ static inline void report(char *what, int ok) {
 
 // ---- the kernel's counters -------------------------------------------------------
 
-// The memstat() counters that must come back (memleak compares the same).
-#define NCOUNT 7
+// The kernel's counters (leakcheck.h: memleak compares the same).
 struct baseline {
-  int v[NCOUNT];
+  struct leak_counters c;
 };
 
-static inline void counters(int *v) {
-  struct memstat m;
-  memset(&m, 0, sizeof(m));
-  memstat(&m);
-  v[0] = m.free_pages;
-  v[1] = m.kalloc_free;
-  v[2] = m.km_live_blocks;
-  v[3] = m.regions;
-  v[4] = m.pagesets;
-  v[5] = m.open_files;
-  v[6] = m.procs;
-}
-
 static inline void baseline_take(struct baseline *b) {
-  counters(b->v);
+  leak_take(&b->c);
 }
 
 // Are the counters back at b? Orphans are reaped by init a little later,
-// so a difference is looked at again for a while (not a time limit: the
-// answer only waits for the reaping) before it counts.
+// so a difference is looked at again for a while before it counts; then
+// the differences are printed (not compared with N.out) to help.
 static inline int baseline_back(struct baseline *b) {
-  static char *names[NCOUNT] = {
-    "free_pages", "kalloc_free", "km_live_blocks", "regions", "pagesets", "open_files",
-    "procs",
-  };
-  int now[NCOUNT];
-  for (int tries = 0; tries < 200; tries++) {
-    counters(now);
-    int same = 1;
-    for (int k = 0; k < NCOUNT; k++)
-      if (now[k] != b->v[k])
-        same = 0;
-    if (same)
-      return 1;
-    sleep(1);
-  }
-  for (int k = 0; k < NCOUNT; k++)
-    if (now[k] != b->v[k])
-      printf(1, "hostile: %s %d -> %d\n", names[k], b->v[k], now[k]);
+  struct leak_counters now;
+  if (leak_settle(&b->c, &now, 200, 1))
+    return 1;
+  leak_report(1, "hostile", &b->c, &now);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "fcntl.h"
 #include "mman.h"
 #include "memstat.h"
+#include "leakcheck.h"
 
 #define PGSIZE 4096
 
@@ -18,34 +19,22 @@ static inline void report(char *what, int ok) {
   printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
 }
 
-static struct memstat hm_base;
+static struct leak_counters hm_base;
 
 // Remember the kernel's counters (call before the attack, with nothing of
 // the test's own allocated yet).
 static inline void baseline(void) {
-  memstat(&hm_base);
+  leak_take(&hm_base);
 }
 
 // Are the leak counters back where baseline() found them? Children that
 // exited are reaped by wait(), but give the kernel a moment anyway; on a
 // difference the counters are printed (not compared with N.out) to help.
 static inline int back_to_baseline(void) {
-  struct memstat now;
-  for (int tries = 0; tries < 50; tries++) {
-    memstat(&now);
-    if (now.free_pages == hm_base.free_pages && now.kalloc_free == hm_base.kalloc_free &&
-        now.km_live_blocks == hm_base.km_live_blocks && now.regions == hm_base.regions &&
-        now.pagesets == hm_base.pagesets && now.open_files == hm_base.open_files &&
-        now.procs == hm_base.procs)
-      return 1;
-    sleep(2);
-  }
-  printf(1, "counters: free_pages %d -> %d, kalloc_free %d -> %d, km_live_blocks %d -> %d, "
-         "regions %d -> %d, pagesets %d -> %d, open_files %d -> %d, procs %d -> %d\n",
-         hm_base.free_pages, now.free_pages, hm_base.kalloc_free, now.kalloc_free,
-         hm_base.km_live_blocks, now.km_live_blocks, hm_base.regions, now.regions,
-         hm_base.pagesets, now.pagesets, hm_base.open_files, now.open_files,
-         hm_base.procs, now.procs);
+  struct leak_counters now;
+  if (leak_settle(&hm_base, &now, 50, 2))
+    return 1;
+  leak_report(1, "hostile", &hm_base, &now);
   return 0;
 }
 
