@@ -76,6 +76,7 @@
 #include "mmu.h"
 #include "mman.h"
 #include "memstat.h"
+#include "leakcheck.h"
 #include "kmstat.h"
 #include "syscall.h"
 #include "user.h"
@@ -123,6 +124,8 @@ struct shared {
   int who, role, op;
   const char *why;          // same image everywhere: pointers stay valid
   int arg[3];
+  char str[3][16];          // copies of %s arguments (they may be in the
+                            // failing process's own memory, such as dir)
   int stop[MAXPROCS];       // tells a worker's mutator to end
   int stop_all;             // every worker is gone (one may have been killed)
   struct slot slot[MAXPROCS];
@@ -181,6 +184,21 @@ static void count(int *field, int n) {
 
 #define SLOT (&sh->slot[me])
 
+static void fail(const char *why, int a, int b, int c);
+
+// chdir into a directory that exists. Other workers may hold every entry
+// of the inode table for a moment (op 5 opens many names at once), and
+// then the lookup fails with -1, as it should: try again a few times
+// before judging.
+static int chdir_retry(const char *path) {
+  for (int t = 0; t < 20; t++) {
+    if (chdir(path) == 0)
+      return 0;
+    sleep(1);
+  }
+  return -1;
+}
+
 static void fail(const char *why, int a, int b, int c) {
   printf(1, "sysfuzz: %s %d (pid %d) op %d: ", role == ROLE_CHILD ? "child of worker" :
          role == ROLE_WORKER ? "worker" : "parent", me, getpid(), opno);
@@ -194,6 +212,26 @@ static void fail(const char *why, int a, int b, int c) {
     sh->arg[0] = a;
     sh->arg[1] = b;
     sh->arg[2] = c;
+    // A %s argument points into this process's memory, which the parent
+    // does not share: copy the strings into the shared page.
+    int k = 0;
+    for (const char *f = why; *f && k < 3; f++) {
+      if (*f != '%' || f[1] == 0)
+        continue;
+      f++;
+      if (*f == '%')
+        continue;
+      if (*f == 's') {
+        char *dst = sh->str[k];
+        const char *src = (const char *)sh->arg[k];
+        int n = 0;
+        for (; src && src[n] && n < (int)sizeof(sh->str[k]) - 1; n++)
+          dst[n] = src[n];
+        dst[n] = 0;
+        sh->arg[k] = (int)dst;
+      }
+      k++;
+    }
   }
   // Leave no helper behind (the mutator stops on sh->failed).
   for (int i = 0; i < nkids; i++)
@@ -661,7 +699,7 @@ static void op_names(void) {
       p = nasty_path(PATH_READ, &bad);
       r = chdir(p);
       if (bad) must_fail(r, "chdir", (int)p);
-      chdir(dir);
+      chdir_retry(dir);
       // Work inside a directory while it is removed: create, enter and
       // remove a subdirectory, climb back through "..". Only names our
       // cleanup knows ("d2", "d2/x").
@@ -677,7 +715,7 @@ static void op_names(void) {
           if (fd >= 0)
             fd_add(fd, FK_DIR);
         }
-        chdir(dir);
+        chdir_retry(dir);
       }
     } else {
       int b3;
@@ -686,10 +724,10 @@ static void op_names(void) {
         r = chdir(p);
         must_fail(r, "chdir(bad)", (int)p);
       }
-      r = chdir(rn(4) ? dir : "/");
+      r = chdir_retry(rn(4) ? dir : "/");
       if (r != 0 && !armed)
         fail("chdir back failed", 0, 0, 0);
-      if (chdir(dir) != 0 && !armed)
+      if (chdir_retry(dir) != 0 && !armed)
         fail("chdir %s failed", (int)dir, 0, 0);
     }
     break;
@@ -1294,8 +1332,6 @@ out:
 // KNOWN_REFWRAP: one page of a file mapped shared far more often than a
 // 16-bit count holds, each mapping touched. A fixed kernel refuses mmap
 // before the count can wrap.
-static void do_op_kind(int x, int depth);
-
 static void storm(void) {
   int pid = spawn();
   if (pid > 0)           // the worker waits for it to finish
@@ -1318,22 +1354,9 @@ static void storm(void) {
   exit();
 }
 
-// Our own directory name, which no call may change (the fuzzer's buffers
-// lie elsewhere): a change means a call wrote where it was not asked to.
-static int dir_intact(void) {
-  return dir[0] == '/' && dir[1] == 's' && dir[2] == 'f' && dir[3] == 'z' &&
-         dir[4] == '0' + me && dir[5] == 0;
-}
-
 static void do_op(int depth) {
   opno++;
   int x = rn(100);
-  do_op_kind(x, depth);
-  if (role == ROLE_WORKER && !dir_intact())
-    fail("op kind %d changed our memory: dir now %x %x", x, *(int *)dir, *(int *)(dir + 4));
-}
-
-static void do_op_kind(int x, int depth) {
   if (x < 12) op_open();
   else if (x < 26) op_rw();
   else if (x < 30) op_file_check();
@@ -1445,7 +1468,7 @@ static void mutate(void) {
 }
 
 static void cleanup_names(void) {
-  chdir(dir);
+  chdir_retry(dir);
   unlink("d1/x");
   unlink("d2/x");
   for (int i = 0; i < NFN; i++)
@@ -1563,20 +1586,6 @@ static void worker(int index) {
 
 // ---- the parent ------------------------------------------------------------------------
 
-static const char *cnames[] = {"free_pages", "regions", "pagesets", "km_live_blocks",
-                               "open_files", "procs"};
-
-static void counters(int *v) {
-  struct memstat m;
-  memstat(&m);
-  v[0] = m.free_pages;
-  v[1] = m.regions;
-  v[2] = m.pagesets;
-  v[3] = m.km_live_blocks;
-  v[4] = m.open_files;
-  v[5] = m.procs;
-}
-
 static void usage(void) {
   printf(2, "usage: sysfuzz [-s seed] [-n ops] [-p procs] [-t ticks] [-k mask|all]\n");
   exit();
@@ -1630,8 +1639,8 @@ int main(int argc, char *argv[]) {
   sh = page;
   memset(sh, 0, sizeof(*sh));
 
-  int before[6], after[6];
-  counters(before);
+  struct leak_counters before, after;
+  leak_take(&before);
   deadline = uptime() + tlimit;
   int started = 0;
   for (int i = 0; i < nprocs; i++) {
@@ -1669,16 +1678,7 @@ int main(int argc, char *argv[]) {
          ops, exp, killed);
   printf(1, "sysfuzz: seed %d: %d workers, %d children forked\n", seed0, started, kids);
 
-  int clean = 0;
-  for (int tries = 0; tries < 100 && !clean; tries++) {
-    if (tries)
-      sleep(5);
-    counters(after);
-    clean = 1;
-    for (int k = 0; k < 6; k++)
-      if (after[k] != before[k])
-        clean = 0;
-  }
+  int clean = leak_settle(&before, &after, 100, 5);
   faultstat(&fs1);
   if (armed)
     printf(1, "sysfuzz: seed %d: faults injected: kalloc %d of %d, kmalloc %d of %d\n", seed0,
@@ -1697,9 +1697,7 @@ int main(int argc, char *argv[]) {
     exit();
   }
   if (!clean) {
-    for (int k = 0; k < 6; k++)
-      if (after[k] != before[k])
-        printf(1, "sysfuzz: LEAK %s %d -> %d\n", cnames[k], before[k], after[k]);
+    leak_report(1, "sysfuzz", &before, &after);
     printf(1, "sysfuzz: FAIL seed %d: leak counters not back to baseline\n", seed0);
     exit();
   }
