@@ -152,6 +152,8 @@ UPROGS=\
 	_memleak\
 	_ps\
 	_sysbench\
+	_tinyexit\
+	_bigexit\
 	_crashload\
 	_writebench\
 

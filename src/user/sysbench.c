@@ -16,6 +16,9 @@
 //                            touched heap
 //     exec                   fork + exec of a program that just exits + wait
 //                            (this program, as "sysbench exit")
+//     execsmall execbig      the same for tinyexit and bigexit: one code
+//                            page, but bigexit's file is ten times larger
+//                            (data it never touches)
 //     pipe1                  1-byte round trip between two processes
 //     pipe512 pipe4k         64 KiB from one process to another in 512-byte
 //                            or 4 KiB writes (and reads), until the reader
@@ -148,8 +151,7 @@ static void b_fork(const char *name, int heap) {
   report(name, reps);
 }
 
-static void b_exec(void) {
-  static char *args[] = {"sysbench", "exit", 0};
+static void b_exec(char *name, char **args) {
   for (int r = 0; r < REPS_SLOW; r++) {
     uint t0 = tsc();
     int pid = fork();
@@ -162,7 +164,7 @@ static void b_exec(void) {
       fail("fork");
     t[r] = since(t0);
   }
-  report("exec", REPS_SLOW);
+  report(name, REPS_SLOW);
 }
 
 // ---- pipes ------------------------------------------------------------------------------
@@ -407,13 +409,19 @@ static void b_clean(void) {
 
 // ---------------------------------------------------------------------------------------
 
+static char *exec_self[] = {"sysbench", "exit", 0};
+static char *exec_small[] = {"tinyexit", 0};   // src/user/tinyexit.c
+static char *exec_big[] = {"bigexit", 0};      // the same, in a file ten times larger
+
 static void run(char *name) {
   if (strcmp(name, "getpid") == 0) b_getpid();
   else if (strcmp(name, "sbrk") == 0) b_sbrk();
   else if (strcmp(name, "fork0") == 0) b_fork("fork0", 0);
   else if (strcmp(name, "fork1") == 0) b_fork("fork1", MIB);
   else if (strcmp(name, "fork4") == 0) b_fork("fork4", 4 * MIB);
-  else if (strcmp(name, "exec") == 0) b_exec();
+  else if (strcmp(name, "exec") == 0) b_exec("exec", exec_self);
+  else if (strcmp(name, "execsmall") == 0) b_exec("execsmall", exec_small);
+  else if (strcmp(name, "execbig") == 0) b_exec("execbig", exec_big);
   else if (strcmp(name, "pipe1") == 0) b_pipe1();
   else if (strcmp(name, "pipe512") == 0) b_pipebulk("pipe512", 512);
   else if (strcmp(name, "pipe4k") == 0) b_pipebulk("pipe4k", 4 * KIB);
@@ -425,13 +433,14 @@ static void run(char *name) {
   else if (strcmp(name, "clean") == 0) b_clean();
   else {
     printf(1, "B error what=unknown-test-%s\n", name);
-    printf(1, "usage: sysbench [getpid|sbrk|fork0|fork1|fork4|exec|pipe1|pipe512|pipe4k|"
+    printf(1, "usage: sysbench [getpid|sbrk|fork0|fork1|fork4|exec|execsmall|execbig|pipe1|pipe512|pipe4k|"
               "create|read|open|unlink|mkdir|clean]...\n");
   }
 }
 
 int main(int argc, char *argv[]) {
-  static char *all[] = {"getpid", "sbrk", "fork0", "fork1", "fork4", "exec", "pipe1",
+  static char *all[] = {"getpid", "sbrk", "fork0", "fork1", "fork4", "exec", "execsmall",
+                        "execbig", "pipe1",
                         "pipe512", "pipe4k", "create", "read", "open", "unlink", "mkdir",
                         "clean", 0};
   if (argc == 2 && strcmp(argv[1], "exit") == 0)
