@@ -71,19 +71,16 @@ void kinit2(void *vstart, void *vend) {
 
 void kfree(char *page) {
   check_page(page, "kfree");
-  lock_pages();
-  uint *ref = ref_slot(page);
-  if (*ref == 0) {
-    unlock_pages();
+  // Counts change by atomic instructions, not under the lock: dropping a
+  // share of a page (copy-on-write, exit of a forked process) costs one
+  // locked decrement. Only the last reference takes the free list's lock.
+  uint old = __atomic_fetch_sub(ref_slot(page), 1, __ATOMIC_ACQ_REL);
+  if (old == 0) {
     cprintf("kfree: page 0x%x is already free\n", page);
     panic("kfree: double free");
   }
-  if (--*ref > 0) {        // still mapped somewhere else
-    unlock_pages();
+  if (old > 1)             // still mapped somewhere else
     return;
-  }
-  unlock_pages();
-
 #ifdef KMDEBUG
   // Debug builds fill freed pages with junk so stale pointers into them
   // fail loudly (it costs about two thirds of a page's free time).
@@ -106,7 +103,7 @@ char *kalloc(void) {
   if (f) {
     pages.head = f->next;
     pages.nfree--;
-    *ref_slot((char *)f) = 1;
+    __atomic_store_n(ref_slot((char *)f), 1, __ATOMIC_RELEASE);
   }
   unlock_pages();
   return (char *)f;
@@ -121,21 +118,18 @@ int kfreecount(void) {
 
 int kref_get(char *page) {
   check_page(page, "kref_get");
-  lock_pages();
   uint *ref = ref_slot(page);
-  if (*ref == 0)
+  uint old = __atomic_fetch_add(ref, 1, __ATOMIC_ACQ_REL);
+  if (old == 0)
     panic("kref_get: page is free");   // a kernel bug, not a user's doing
-  int ok = *ref < KREF_MAX;
-  if (ok)
-    ++*ref;
-  unlock_pages();
-  return ok ? 0 : -1;
+  if (old >= KREF_MAX) {
+    __atomic_fetch_sub(ref, 1, __ATOMIC_ACQ_REL);   // refused: take nothing
+    return -1;
+  }
+  return 0;
 }
 
 int kref_count(char *page) {
   check_page(page, "kref_count");
-  lock_pages();
-  int n = *ref_slot(page);
-  unlock_pages();
-  return n;
+  return __atomic_load_n(ref_slot(page), __ATOMIC_ACQUIRE);
 }

@@ -1,5 +1,6 @@
 // The page-fault handler for user addresses: fills lazily-mapped pages
-// of mmap regions and resolves copy-on-write. A fault it cannot serve is
+// of mmap regions and resolves copy-on-write (of private regions, and of
+// the program image, which fork shares). A fault it cannot serve is
 // classified by what is at the address (enum fault_result), which is what
 // the kill message reports.
 #include "types.h"
@@ -62,15 +63,42 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
   return FAULT_FIXED;
 }
 
-// Why an address outside every region cannot be served: page 0, the
-// guard page (present but not user-accessible: the only such user page),
-// or nothing at all.
-static enum fault_result outside_regions(struct proc *p, uint va) {
+// A store to a page of the program image (text, data, stack, heap: below
+// p->sz) that fork shares copy-on-write. Every such page is mapped
+// writable unless fork shared it, so a present, read-only user page here
+// is one of those: copy it, or, when no other process maps it any more,
+// take it back writable.
+static enum fault_result cow_fault(pte_t *pte) {
+  char *page = P2V(PTE_ADDR(*pte));
+  if (kref_count(page) > 1) {
+    char *copy = kalloc();
+    if (copy == 0)
+      return FAULT_NO_MEMORY;
+    memmove(copy, page, PGSIZE);
+    *pte = V2P(copy) | PTE_FLAGS(*pte) | PTE_W;
+    kfree(page);                  // drop our share of the original
+  } else {
+    *pte |= PTE_W;
+  }
+  return FAULT_FIXED;
+}
+
+// A fault outside every region: a copy-on-write store into the program
+// image, or why the address cannot be served: page 0, the guard page
+// (present but not user-accessible: the only such user page), or nothing
+// at all.
+static enum fault_result outside_regions(struct proc *p, uint va, uint err) {
   if (va < USERBASE)
     return FAULT_NULL;
   pte_t *pte = walkpgdir(p->pgdir, (void *)va, 0);
   if (pte && (*pte & PTE_P) && !(*pte & PTE_U))
     return FAULT_GUARD;
+  if (pte && (*pte & PTE_P) && (err & PF_WRITE) && !(*pte & PTE_W) && va < p->sz) {
+    enum fault_result rc = cow_fault(pte);
+    if (rc == FAULT_FIXED)
+      invlpg((void *)PGROUNDDOWN(va));
+    return rc;
+  }
   return FAULT_NO_MAPPING;
 }
 
@@ -79,7 +107,7 @@ enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
     return FAULT_KERNEL;
   struct region *r = mmap_find(p, va);
   if (r == 0)
-    return outside_regions(p, va);
+    return outside_regions(p, va, err);
   int write = (err & PF_WRITE) != 0;
   if (r->prot == PROT_NONE)
     return FAULT_PROT_NONE;

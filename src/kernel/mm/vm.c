@@ -213,16 +213,27 @@ pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end) {
   return 0;
 }
 
-// Unmap and free every user page from PGROUNDUP(start) up to end.
+// Unmap and free every user page from PGROUNDUP(start) up to end. Walks
+// each 4 MiB span's page table directly (exit frees thousands of pages).
 void unmap_user_range(pde_t *pgdir, uint start, uint end) {
   uint a = PGROUNDUP(start);
-  pte_t *pte;
-  while ((pte = next_present_pte(pgdir, &a, end)) != 0) {
-    kfree(P2V(PTE_ADDR(*pte)));
-    *pte = 0;
-    a += PGSIZE;
-    if (a == 0)
+  while (a < end && a >= PGROUNDUP(start)) {
+    pde_t pde = pgdir[PDX(a)];
+    uint span_end = PGADDR(PDX(a) + 1, 0, 0);   // 0 after the last span
+    uint stop = (span_end == 0 || span_end > end) ? end : span_end;
+    if (pde & PTE_P) {
+      pte_t *table = (pte_t *)P2V(PTE_ADDR(pde));
+      for (uint b = a; b < stop && b >= a; b += PGSIZE) {
+        pte_t *pte = &table[PTX(b)];
+        if (*pte & PTE_P) {
+          kfree(P2V(PTE_ADDR(*pte)));
+          *pte = 0;
+        }
+      }
+    }
+    if (span_end == 0)
       break;
+    a = span_end;
   }
 }
 
@@ -271,21 +282,47 @@ pde_t *copyuvm(pde_t *pgdir, uint sz) {
   pde_t *child = setupkvm();
   if (child == 0)
     return 0;
+  // Both page tables of the 4 MiB span holding a: one walk per span,
+  // not per page.
+  pte_t *table = 0, *ctable = 0;
   for (uint a = USERBASE; a < sz; a += PGSIZE) {
-    pte_t *pte = walkpgdir(pgdir, (void *)a, 0);
-    if (pte == 0 || !(*pte & PTE_P))
+    if (table == 0 || PTX(a) == 0) {
+      pte_t *first = walkpgdir(pgdir, (void *)a, 0);
+      pte_t *cfirst = walkpgdir(child, (void *)a, 1);
+      if (first == 0)
+        panic("copyuvm: page missing below sz");
+      if (cfirst == 0)
+        goto fail;
+      table = first - PTX(a);
+      ctable = cfirst - PTX(a);
+    }
+    pte_t *pte = &table[PTX(a)];
+    if (!(*pte & PTE_P))
       panic("copyuvm: page missing below sz");
+    char *page = P2V(PTE_ADDR(*pte));
+    // User pages are shared copy-on-write: both page tables map the page
+    // read-only and the first store in either process copies it
+    // (cow_fault in pagefault.c). The stack guard page (not a user page)
+    // and a page whose count is at KREF_MAX get a copy now.
+    if ((*pte & PTE_U) && kref_get(page) == 0) {
+      *pte &= ~PTE_W;
+      ctable[PTX(a)] = *pte & ~(PTE_A | PTE_D);
+      continue;
+    }
     char *mem = kalloc();
     if (mem == 0)
       goto fail;
-    memmove(mem, P2V(PTE_ADDR(*pte)), PGSIZE);
-    if (mappages(child, (void *)a, PGSIZE, V2P(mem), PTE_FLAGS(*pte) & ~(PTE_A | PTE_D)) < 0) {
-      kfree(mem);
-      goto fail;
-    }
+    memmove(mem, page, PGSIZE);
+    ctable[PTX(a)] = V2P(mem) | (PTE_FLAGS(*pte) & ~(PTE_A | PTE_D));
   }
+  // The parent's entries lost PTE_W: drop their old translations if this
+  // page table is the one loaded (fork runs in the parent).
+  if (rcr3() == V2P(pgdir))
+    lcr3(V2P(pgdir));
   return child;
 fail:
+  if (rcr3() == V2P(pgdir))
+    lcr3(V2P(pgdir));
   freevm(child);
   return 0;
 }
