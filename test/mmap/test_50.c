@@ -1,0 +1,60 @@
+// sbrk shrinking gives the pages back: free pages drop by what the heap
+// grew and come back when it shrinks (also pages a fork still shares
+// copy-on-write: they are freed by the last process that maps them).
+#include "types.h"
+#include "user.h"
+
+#define PGSIZE 4096
+#define PAGES 64
+
+static void say(char *what, int ok) {
+  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
+}
+
+int
+main(int argc, char *argv[])
+{
+  // Start at a page boundary, with the heap's page table already made.
+  uint end = (uint)sbrk(0);
+  sbrk(PGSIZE - end % PGSIZE);
+  char *probe = sbrk(PGSIZE);
+  *probe = 1;
+  sbrk(-PGSIZE);
+
+  int before = freepages();
+  char *heap = sbrk(PAGES * PGSIZE);
+  if (heap == (char *)-1) {
+    say("sbrk 64 pages", 0);
+    exit();
+  }
+  for (int i = 0; i < PAGES; i++)
+    heap[i * PGSIZE] = 'h';
+  int grown = freepages();
+  say("growing takes the pages", before - grown >= PAGES && before - grown <= PAGES + 1);
+  sbrk(-PAGES / 2 * PGSIZE);
+  say("shrinking by half gives half back", freepages() - grown == PAGES / 2);
+  sbrk(-PAGES / 2 * PGSIZE);
+  say("shrinking the rest gives them all back", freepages() == before);
+
+  // Pages a child still shares go back when the last one lets go.
+  heap = sbrk(PAGES * PGSIZE);
+  for (int i = 0; i < PAGES; i++)
+    heap[i * PGSIZE] = 'h';
+  int p[2];
+  pipe(p);
+  int pid = fork();
+  if (pid == 0) {
+    char c;
+    read(p[0], &c, 1);           // hold the shared heap until told
+    exit();
+  }
+  int shared = freepages();
+  sbrk(-PAGES * PGSIZE);
+  say("shrinking a shared heap frees nothing yet", freepages() - shared < PAGES / 2);
+  write(p[1], "x", 1);
+  wait();
+  close(p[0]);
+  close(p[1]);
+  say("the child's exit frees the rest", freepages() == before);
+  exit();
+}
