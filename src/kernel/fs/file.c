@@ -9,6 +9,7 @@
 #include "lock/sleeplock.h"
 #include "dev/console.h"
 #include "fs/file.h"
+#include "mm/filemap.h"
 #include "fs/inode.h"
 #include "fs/log.h"
 #include "fs/pipe.h"
@@ -109,8 +110,10 @@ int fileread(struct file *f, char *dst, int n) {
     r = (d && d->read) ? d->read(ip, dst, n) : -1;
   } else {
     r = readi(ip, dst, f->off, n);
-    if (r > 0)
+    if (r > 0) {
+      filemap_read_cached(ip, dst, f->off, r);   // stores through shared mappings
       f->off += r;
+    }
   }
   iunlock(ip);
   return r;
@@ -137,7 +140,14 @@ int filewrite(struct file *f, char *src, int n) {
 
   // Several log operations when the write is large (so it is not atomic
   // as a whole, as in xv6); fs.c sizes them.
+  uint start = f->off;
   int r = writei_logged(ip, src, &f->off, n);
+  if (f->off > start) {
+    // Shared mappings see the new bytes at once (filemap.c).
+    ilock(ip);
+    filemap_written(ip, start, f->off - start);
+    iunlock(ip);
+  }
   return r == n ? n : -1;
 }
 

@@ -4,9 +4,12 @@
 // page cache: a page set hanging off the in-memory inode, attached to
 // every shared mapping of that file in every process, so they all see
 // each other's stores at once. The cache lives while some mapping uses
-// it. read() and write() do not go through it: data reaches the file on
-// msync(), munmap() or exit, and a mapping created later sees what the
-// file holds then (or the live cache, if other mappings still exist).
+// it, and its pages hold the newest bytes of the file: stores through
+// mappings land there first. So read() takes the bytes of cached pages
+// from the cache (a store is seen at once, no msync needed), and write()
+// copies what it wrote into the cached pages (every mapping sees it at
+// once, and a later write-back of a dirty page carries it). Data stored
+// through a mapping reaches the disk on msync(), munmap() or exit.
 //
 // A file mapped with the course's call form (neither MAP_SHARED nor
 // MAP_PRIVATE; sys_mmap sets region.course) is shared too,
@@ -209,6 +212,43 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
   return 0;
 }
 
+// The cached page holding file offset off, or 0. ip is locked, which
+// keeps the cache from being freed (its last detach locks ip).
+static char *cached_page(struct inode *ip, uint off) {
+  if (ip->mapcache == 0)
+    return 0;
+  return pageset_lookup(ip->mapcache, off / PGSIZE);
+}
+
+void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n) {
+  for (uint done = 0; done < n;) {
+    uint at = off + done;
+    uint chunk = PGSIZE - at % PGSIZE;
+    if (chunk > n - done)
+      chunk = n - done;
+    char *page = cached_page(ip, at);
+    if (page)
+      memmove(dst + done, page + at % PGSIZE, chunk);
+    done += chunk;
+  }
+}
+
+void filemap_written(struct inode *ip, uint off, uint n) {
+  for (uint done = 0; done < n;) {
+    uint at = off + done;
+    uint chunk = PGSIZE - at % PGSIZE;
+    if (chunk > n - done)
+      chunk = n - done;
+    char *page = cached_page(ip, at);
+    // Only the bytes written: the rest of the page may hold stores
+    // through a mapping that are not on disk yet. Read back from the
+    // buffer cache, so the cache holds exactly what the file holds.
+    if (page)
+      readi(ip, page + at % PGSIZE, at, chunk);
+    done += chunk;
+  }
+}
+
 int filemap_write_range(struct region *r, uint start, uint end) {
   if (end <= start)
     return 0;
@@ -218,5 +258,12 @@ int filemap_write_range(struct region *r, uint start, uint end) {
   // holds the inode lock.
   if (user_range_ok(start, end - start, 0) < 0)
     return -1;
-  return write_file(r->file->ip, (char *)start, r->offset + (start - r->start), end - start);
+  struct inode *ip = r->file->ip;
+  uint off = r->offset + (start - r->start);
+  if (write_file(ip, (char *)start, off, end - start) < 0)
+    return -1;
+  ilock(ip);
+  filemap_written(ip, off, end - start);   // Linux-form mappings of the file see it
+  iunlock(ip);
+  return 0;
 }

@@ -38,6 +38,13 @@ struct writeback_memo {
 // clean in this mapping. memo may be 0. -1 on an I/O failure.
 int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
                        enum writeback_scope scope, struct writeback_memo *memo);
+// read() and write() and the shared mappings' cache (ip locked, not a
+// device): copy the cached pages' bytes of [off, off+n) over dst, which
+// readi just filled from the file; after write() changed [off, off+n),
+// copy the new bytes into the cached pages.
+struct inode;
+void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n);
+void filemap_written(struct inode *ip, uint off, uint n);
 // The course's msync form: write the bytes of [start, end) of the
 // current process's memory to the file, growing it if needed.
 int  filemap_write_range(struct region *r, uint start, uint end);
