@@ -370,9 +370,11 @@ def run_tests_in_guest(ctx, tests, label, config, boot_label, check_output,
             limit = ctx.timeout(ctx.options.test_timeout)
             result = guest.run(test.program, limit)
             if not result.ok:                  # panic, hang or QEMU gone: reboot next
+                # A hang names the processes and their call chains (Ctrl-P).
+                who = robust.process_list(guest) if result.status == "timeout" else ""
                 guest.stop()
                 guest = None
-                ctx.record(name, False, f"{result.describe(limit)} (console log: "
+                ctx.record(name, False, f"{result.describe(limit)}{who} (console log: "
                                         f"{ctx.log_file(boot_label)})")
                 continue
             verdict = ostep.check(test, result.output) if check_output else ostep.Verdict(True)
