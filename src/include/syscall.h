@@ -39,5 +39,6 @@
 #define SYS_memstat   34
 #define SYS_faultstat 35
 #define SYS_procs     36
+#define SYS_fsync     37
 
 #endif

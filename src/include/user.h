@@ -54,6 +54,7 @@ int memstat(struct memstat *st);     // leak-accounting counters
 int faultstat(struct faultstat *st); // fault-injection counters
 int poweroff(void);                  // stop the machine (QEMU exits)
 int procs(struct procinfo *out, int max);  // the process table (procinfo.h)
+int fsync(int fd);                   // write back the file's mapped stores
 
 // User library (src/user/lib/). memcpy, memcmp, strncmp and the other
 // string functions are in the library too but declared only in ustring.h,

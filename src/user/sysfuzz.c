@@ -1101,7 +1101,7 @@ static void chaos(void) {
     SYS_exit, SYS_wait, SYS_pipe, SYS_read, SYS_fstat, SYS_dup, SYS_getpid,
     SYS_sbrk, SYS_uptime, SYS_write, SYS_close, SYS_kmalloc, SYS_kmfree, SYS_mmap,
     SYS_munmap, SYS_freepages, SYS_mprotect, SYS_msync, SYS_lseek, SYS_kmstat, SYS_pmap,
-    SYS_memstat, SYS_faultstat,
+    SYS_memstat, SYS_faultstat, SYS_fsync,
   };
   for (int i = 0; i < RAW_OPS && !sh->failed; i++) {
     int a[6];

@@ -22,6 +22,7 @@
 #include "param.h"
 #include "mmu.h"
 #include "memlayout.h"
+#include "arch/x86.h"
 #include "mman.h"
 #include "fs.h"
 #include "stat.h"
@@ -247,6 +248,38 @@ void filemap_written(struct inode *ip, uint off, uint n) {
       readi(ip, page + at % PGSIZE, at, chunk);
     done += chunk;
   }
+}
+
+int filemap_fsync(struct inode *ip, pde_t *pgdir) {
+  ilock(ip);
+  uint pages = (ip->size + PGSIZE - 1) / PGSIZE;
+  iunlock(ip);
+  for (uint idx = 0; idx < pages; idx++) {
+    // The cache may go (its last mapping unmapped) whenever ip is not
+    // locked, and writing takes the lock itself: find the page and hold
+    // it with a reference of our own while it is written.
+    ilock(ip);
+    struct pageset *ps = ip->mapcache;
+    char *page = ps ? pageset_lookup(ps, idx) : 0;
+    int dirty = page && pageset_dirty(ps, idx, page) && kref_get(page) == 0;
+    uint size = ip->size;
+    if (dirty)
+      pageset_clean(ps, idx, page, pgdir);   // before the write: a later store is dirty again
+    iunlock(ip);
+    if (ps == 0)
+      return 0;              // no shared mapping left: nothing is dirty
+    if (!dirty)
+      continue;
+    lcr3(V2P(pgdir));        // our cleared dirty bits leave the TLB
+    uint off = idx * PGSIZE;
+    int rc = 0;
+    if (off < size)
+      rc = write_file(ip, page, off, size - off < PGSIZE ? size - off : PGSIZE);
+    kfree(page);
+    if (rc < 0)
+      return -1;
+  }
+  return 0;
 }
 
 int filemap_write_range(struct region *r, uint start, uint end) {

@@ -45,6 +45,10 @@ int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
 struct inode;
 void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n);
 void filemap_written(struct inode *ip, uint off, uint n);
+// fsync(fd): write back every page of ip's shared cache that any mapping
+// has dirtied; the dirty bits of the caller's own mappings (in pgdir,
+// which is loaded) are cleared. -1 on an I/O failure.
+int  filemap_fsync(struct inode *ip, pde_t *pgdir);
 // The course's msync form: write the bytes of [start, end) of the
 // current process's memory to the file, growing it if needed.
 int  filemap_write_range(struct region *r, uint start, uint end);

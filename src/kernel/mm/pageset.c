@@ -106,6 +106,18 @@ int pageset_dirty(struct pageset *ps, uint idx, char *page) {
   return dirty;
 }
 
+void pageset_clean(struct pageset *ps, uint idx, char *page, pde_t *pgdir) {
+  acquire(&ps->lock);
+  for (struct region *r = ps->mappers; r; r = r->ps_next) {
+    if (r->pgdir != pgdir || idx < r->pgoff || idx - r->pgoff >= (r->end - r->start) / PGSIZE)
+      continue;
+    pte_t *pte = walkpgdir(r->pgdir, (void *)(r->start + (idx - r->pgoff) * PGSIZE), 0);
+    if (pte && (*pte & PTE_P) && PTE_ADDR(*pte) == V2P(page))
+      *pte &= ~PTE_D;
+  }
+  release(&ps->lock);
+}
+
 char *pageset_lookup(struct pageset *ps, uint idx) {
   if (idx >= ps->npages)
     return 0;

@@ -31,6 +31,10 @@ void  pageset_attach(struct pageset *ps, struct region *r);
 void  pageset_detach(struct pageset *ps, struct region *r);
 // Has any attached region's page table marked page idx dirty?
 int   pageset_dirty(struct pageset *ps, uint idx, char *page);
+// Clear the dirty bit of page idx in the mappings that live in pgdir (the
+// caller's own page table: other processes' CPUs may cache their entries,
+// so theirs stay as they are). The caller flushes its TLB.
+void  pageset_clean(struct pageset *ps, uint idx, char *page, pde_t *pgdir);
 // The page at idx, or 0 if none is there yet.
 char *pageset_lookup(struct pageset *ps, uint idx);
 // Store page (which the set now owns) at idx unless one is there already.

@@ -14,6 +14,7 @@
 #include "proc/syscalls.h"
 #include "mm/kmalloc.h"
 #include "mm/mmap.h"
+#include "mm/filemap.h"
 #include "fs/file.h"
 #include "fs/inode.h"
 #include "lib/klib.h"
@@ -152,6 +153,29 @@ int sys_msync(void) {
       ((flags & MS_ASYNC) && (flags & MS_SYNC)))
     return -1;
   return mmap_sync(myproc(), (uint)addr, end, (uint)addr + (uint)length);
+}
+
+// fsync(fd): make the file's data durable. A write() already is when it
+// returns (its log operation has committed); what may not be are stores
+// through MAP_SHARED mappings of the file, in any process: they are
+// written back here, as msync would. 0; -1 for a pipe, a device or a bad
+// fd (as Linux's EINVAL/EBADF), or on an I/O failure. A directory: 0.
+int sys_fsync(void) {
+  int fd;
+  struct proc *p = myproc();
+  if (argint(0, &fd) < 0 || fd < 0 || fd >= NOFILE || p->ofile[fd] == 0)
+    return -1;
+  struct file *f = p->ofile[fd];
+  if (f->type != FD_INODE)
+    return -1;
+  ilock(f->ip);
+  short type = f->ip->type;
+  iunlock(f->ip);
+  if (type == T_DEV)
+    return -1;
+  if (type != T_FILE)
+    return 0;
+  return filemap_fsync(f->ip, p->pgdir);
 }
 
 // pmap(pid, out, max): copy up to max region descriptions of pid (0 for

@@ -85,6 +85,7 @@ static int (*const syscalls[])(void) = {
   [SYS_memstat] = sys_memstat,
   [SYS_faultstat] = sys_faultstat,
   [SYS_procs] = sys_procs,
+  [SYS_fsync] = sys_fsync,
 };
 
 void syscall(void) {

@@ -45,6 +45,7 @@ int sys_mmap(void);
 int sys_munmap(void);
 int sys_mprotect(void);
 int sys_msync(void);
+int sys_fsync(void);
 int sys_pmap(void);
 
 #endif

@@ -54,6 +54,7 @@ SYSCALL(memstat)
 SYSCALL(faultstat)
 SYSCALL(poweroff)
 SYSCALL(procs)
+SYSCALL(fsync)
 
 // The course calls lseek "fileseek"; the kernel sees the same call.
 SYSCALL_AS(fileseek, SYS_lseek)
