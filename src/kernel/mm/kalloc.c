@@ -95,9 +95,8 @@ void kfree(char *page) {
   unlock_pages();
 }
 
-char *kalloc(void) {
-  if (fault_should_fail(FAULT_KALLOC))
-    return 0;
+// Take a page off the free list, or 0.
+static char *take_page(void) {
   lock_pages();
   struct free_page *f = pages.head;
   if (f) {
@@ -107,6 +106,16 @@ char *kalloc(void) {
   }
   unlock_pages();
   return (char *)f;
+}
+
+char *kalloc(void) {
+  if (fault_should_fail(FAULT_KALLOC))
+    return 0;
+  return take_page();
+}
+
+char *kalloc_cow(void) {
+  return take_page();
 }
 
 int kfreecount(void) {

@@ -71,7 +71,7 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
 static enum fault_result cow_fault(pte_t *pte) {
   char *page = P2V(PTE_ADDR(*pte));
   if (kref_count(page) > 1) {
-    char *copy = kalloc();
+    char *copy = kalloc_cow();
     if (copy == 0)
       return FAULT_NO_MEMORY;
     memmove(copy, page, PGSIZE);
