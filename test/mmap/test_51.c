@@ -38,6 +38,8 @@ main(int argc, char *argv[])
   pipe(up);
   int pid = fork();
   if (pid == 0) {
+    close(down[1]);              // a parent that dies must not leave us waiting
+    close(up[0]);
     // The child maps the file itself and talks through it.
     int cfd = open(FILE, O_RDWR);
     char *c = mmap(0, PGSIZE, RW, MAP_SHARED, cfd, 0);
@@ -49,6 +51,8 @@ main(int argc, char *argv[])
     write(up[1], c[50] == 'P' ? "y" : "n", 1);   // the parent wrote it with write()
     exit();
   }
+  close(down[0]);                // a child that dies (out of memory) gives end-of-file
+  close(up[1]);
   char ack = 0;
   write(down[1], "g", 1);
   read(up[0], &ack, 1);

@@ -41,6 +41,8 @@ main(int argc, char *argv[])
   pipe(up);
   int pid = fork();
   if (pid == 0) {
+    close(down[1]);              // a parent that dies must not leave us waiting
+    close(up[0]);
     char *c = mmap(0, PGSIZE, RW, MAP_SHARED, fd, 0);
     if (c != MAP_FAILED)
       c[7] = 'K';
@@ -49,6 +51,8 @@ main(int argc, char *argv[])
     read(down[0], &go, 1);      // keep the mapping until the parent is done
     exit();
   }
+  close(down[0]);                // a child that dies (out of memory) gives end-of-file
+  close(up[1]);
   char ack;
   read(up[0], &ack, 1);
   w = disk_writes();
