@@ -41,7 +41,10 @@ main(int argc, char *argv[])
   for (int i = 0; i < PAGES; i++)
     heap[i * PGSIZE] = 'h';
   int p[2];
-  pipe(p);
+  if (pipe(p) < 0) {             // (out of memory under FAULTS)
+    say("a pipe", 0);
+    exit();
+  }
   int pid = fork();
   if (pid == 0) {
     char c;

@@ -34,8 +34,10 @@ main(int argc, char *argv[])
          m[PGSIZE + 200] == 'g' && m[PGSIZE + 203] == 'w');
 
   int down[2], up[2];            // parent -> child, child -> parent
-  pipe(down);
-  pipe(up);
+  if (pipe(down) < 0 || pipe(up) < 0) {   // (out of memory under FAULTS)
+    report("two pipes", 0);
+    exit();
+  }
   int pid = fork();
   if (pid == 0) {
     close(down[1]);              // a parent that dies must not leave us waiting

@@ -37,8 +37,10 @@ main(int argc, char *argv[])
 
   // Another process's stores: it maps the file and stores, then waits.
   int down[2], up[2];
-  pipe(down);
-  pipe(up);
+  if (pipe(down) < 0 || pipe(up) < 0) {   // (out of memory under FAULTS)
+    report("two pipes", 0);
+    exit();
+  }
   int pid = fork();
   if (pid == 0) {
     close(down[1]);              // a parent that dies must not leave us waiting
