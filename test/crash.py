@@ -363,7 +363,7 @@ def run_trial(qemu, build, workdir, nproc, cpus, seed, mode, cut_recovery, rng, 
     xv6_img = os.path.join(workdir, "xv6.img")
     fs_img = os.path.join(workdir, "fs.img")
     shutil.copyfile(os.path.join(build, "xv6.img"), xv6_img)
-    shutil.copyfile(os.path.join(build, "fs.img"), fs_img)
+    qemulib.copy_image(os.path.join(build, "fs.img"), fs_img)
     logstart = Image(fs_img).logstart
 
     # 1-2: run the workload and cut the power.
