@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 // The guest headers use the guest's names; keep its struct stat apart
 // from the host's.
@@ -43,6 +44,7 @@ _Static_assert(BSIZE % sizeof(struct dinode) == 0, "inodes tile a block");
 _Static_assert(sizeof(struct dirent) == 16, "dirent layout");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents tile a block");
 _Static_assert(NINDIRECT * 4 == BSIZE, "indirect block layout");
+_Static_assert(NADDRS * 4 + 12 == sizeof(struct dinode), "dinode addresses");
 
 static unsigned char *img;      // FSSIZE * BSIZE bytes
 static struct superblock sb;    // host byte order
@@ -101,26 +103,22 @@ static uint new_block(void) {
 }
 
 // Disk block holding byte offset `off` of inode inum, allocating it
-// (and the indirect block) as needed.
+// (and the table blocks on the way, fs_bpath) as needed.
 static uint file_block(uint inum, uint off) {
   struct dinode *d = &inodes[inum];
-  uint bn = off / BSIZE;
-
-  if (bn < NDIRECT) {
-    if (d->addrs[bn] == 0)
-      d->addrs[bn] = new_block();
-    return d->addrs[bn];
-  }
-  bn -= NDIRECT;
-  if (bn >= NINDIRECT)
+  struct bpath p;
+  if (!fs_bpath(off / BSIZE, &p))
     die("file too large: the limit is %u bytes", (uint)(MAXFILE * BSIZE));
-  if (d->addrs[NDIRECT] == 0)
-    d->addrs[NDIRECT] = new_block();   // image is zeroed: an empty table
-  unsigned char *slot = block_ptr(d->addrs[NDIRECT]) + bn * 4;
-  uint b = get32(slot);
-  if (b == 0) {
-    b = new_block();
-    put32(slot, b);
+  if (d->addrs[p.slot] == 0)
+    d->addrs[p.slot] = new_block();   // the image is zeroed: an empty table
+  uint b = d->addrs[p.slot];
+  for (uint level = 0; level < p.depth; level++) {
+    unsigned char *slot = block_ptr(b) + p.idx[level] * 4;
+    b = get32(slot);
+    if (b == 0) {
+      b = new_block();
+      put32(slot, b);
+    }
   }
   return b;
 }
@@ -163,7 +161,7 @@ static void write_inodes(void) {
     put16(p + 4, d->minor);
     put16(p + 6, d->nlink);
     put32(p + 8, d->size);
-    for (int i = 0; i < NDIRECT + 1; i++)
+    for (int i = 0; i < NADDRS; i++)
       put32(p + 12 + 4 * i, d->addrs[i]);
   }
 }
@@ -212,6 +210,25 @@ static unsigned char *read_file(const char *path, uint *len) {
     die("%s: larger than the largest file (%u bytes)", path, (uint)(MAXFILE * BSIZE));
   *len = n;
   return buf;
+}
+
+// Write the image sparse: blocks that are all zero are skipped (left as
+// holes) and the file is extended to its full size at the end. Most of
+// the disk is free, so the file takes the space of what mkfs put there,
+// and the test harness can copy it cheaply for every boot.
+static void write_image(const char *path) {
+  static const unsigned char zero[BSIZE];
+  FILE *out = fopen(path, "wb");
+  if (out == 0)
+    die("%s: %s", path, strerror(errno));
+  for (uint b = 0; b < FSSIZE; b++) {
+    if (memcmp(block_ptr(b), zero, BSIZE) == 0)
+      continue;
+    if (fseek(out, (long)b * BSIZE, SEEK_SET) != 0 || fwrite(block_ptr(b), BSIZE, 1, out) != 1)
+      die("%s: write failed", path);
+  }
+  if (fflush(out) != 0 || ftruncate(fileno(out), (off_t)FSSIZE * BSIZE) != 0 || fclose(out) != 0)
+    die("%s: write failed", path);
 }
 
 int main(int argc, char *argv[]) {
@@ -282,11 +299,7 @@ int main(int argc, char *argv[]) {
   write_inodes();
   write_bitmap(next_block);
 
-  FILE *out = fopen(argv[1], "wb");
-  if (out == 0)
-    die("%s: %s", argv[1], strerror(errno));
-  if (fwrite(img, BSIZE, FSSIZE, out) != FSSIZE || fclose(out) != 0)
-    die("%s: write failed", argv[1]);
+  write_image(argv[1]);
 
   printf("mkfs: %s: %d files, %u of %d blocks used, %u of %d inodes used\n",
          argv[1], argc - 2, next_block, FSSIZE, next_inum, NINODES);
