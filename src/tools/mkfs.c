@@ -13,7 +13,8 @@
 // named after the argument's last path element with one leading '_'
 // removed (build/user/_cat becomes "cat").
 //
-// The whole image is assembled in memory and written out at the end.
+// The whole image is assembled in memory and written out at the end,
+// sparse: all-zero blocks (most of a fresh disk) are left as holes.
 // Every multi-byte value is stored little-endian explicitly, so the
 // result does not depend on the host's byte order.
 #include <errno.h>
