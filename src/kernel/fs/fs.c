@@ -92,9 +92,38 @@ uint fs_free_blocks(void) {
   return n;
 }
 
-// Allocate a zeroed data block. Returns 0 when the disk is full. Searches
-// the bitmap from bstate.next to the end, then from the start.
-static uint balloc(uint dev) {
+// The bitmap blocks one write may set bits in. writei_logged sizes each
+// operation for WRITE_BITMAPS bitmap blocks, not one per allocation (a
+// page would then take two operations); balloc refuses a block under
+// any further bitmap block and the write goes on in the next operation.
+#define WRITE_BITMAPS 1
+struct bbudget {
+  uint max;
+  uint n;
+  uint blocks[1 + MAXDEPTH];
+  int refused;   // balloc said no for the budget's sake (not a full disk)
+};
+
+// May the operation behind bb set a bit in bitmap block bb_block?
+static int bbudget_admits(struct bbudget *bb, uint bb_block) {
+  if (bb == 0)
+    return 1;
+  for (uint i = 0; i < bb->n; i++)
+    if (bb->blocks[i] == bb_block)
+      return 1;
+  if (bb->n == bb->max) {
+    bb->refused = 1;
+    return 0;
+  }
+  bb->blocks[bb->n++] = bb_block;
+  return 1;
+}
+
+// Allocate a zeroed data block. Returns 0 when the disk is full, or when
+// the free block found lies under a bitmap block that budget bb (if any)
+// does not admit. Searches the bitmap from bstate.next to the end, then
+// from the start.
+static uint balloc(uint dev, struct bbudget *bb) {
   acquire(&bstate.lock);
   uint start = bstate.next < sb.size ? bstate.next : 0;
   release(&bstate.lock);
@@ -111,6 +140,10 @@ static uint balloc(uint dev) {
       }
       uchar mask = 1 << (bit % 8);
       if ((b->data[bit / 8] & mask) == 0) {
+        if (!bbudget_admits(bb, BBLOCK(base, sb))) {
+          brelse(b);
+          return 0;
+        }
         b->data[bit / 8] |= mask;
         log_write(b);
         acquire(&bstate.lock);
@@ -402,16 +435,17 @@ void iunlockput(struct inode *ip) {
 // gets its blocks, tables included, the first time it is written.
 
 // Disk block holding the bn'th block of ip, or 0 if there is none and
-// `alloc` is clear (or the disk is full). Caller holds ip->lock; with
-// alloc set it must be inside a transaction.
-static uint bmap(struct inode *ip, uint bn, int alloc) {
+// `alloc` is clear (or balloc gave none). With alloc set, missing blocks
+// and tables are allocated within budget bb (0: any bitmap block); the
+// caller must be inside a transaction. Caller holds ip->lock.
+static uint bmap_alloc(struct inode *ip, uint bn, int alloc, struct bbudget *bb) {
   struct bpath p;
   if (!fs_bpath(bn, &p))
     panic("bmap: block index beyond the largest file");
 
   uint addr = ip->addrs[p.slot];
   if (addr == 0) {
-    if (!alloc || (addr = balloc(ip->dev)) == 0)
+    if (!alloc || (addr = balloc(ip->dev, bb)) == 0)
       return 0;
     ip->addrs[p.slot] = addr;   // the caller's iupdate writes it
   }
@@ -419,7 +453,7 @@ static uint bmap(struct inode *ip, uint bn, int alloc) {
     struct buf *b = bread(ip->dev, addr);
     uint *table = (uint *)b->data;
     uint next = table[p.idx[level]];
-    if (next == 0 && alloc && (next = balloc(ip->dev)) != 0) {
+    if (next == 0 && alloc && (next = balloc(ip->dev, bb)) != 0) {
       table[p.idx[level]] = next;
       log_write(b);
     }
@@ -429,6 +463,11 @@ static uint bmap(struct inode *ip, uint bn, int alloc) {
     addr = next;
   }
   return addr;
+}
+
+// The bn'th block of ip, or 0 for a hole. Caller holds ip->lock.
+static uint bmap(struct inode *ip, uint bn) {
+  return bmap_alloc(ip, bn, 0, 0);
 }
 
 // Freeing a big file touches more bitmap blocks than one log operation
@@ -554,7 +593,7 @@ int readi(struct inode *ip, char *dst, uint off, uint n) {
   while (done < n) {
     uint in_block = off % BSIZE;
     uint m = MIN(n - done, BSIZE - in_block);
-    uint addr = bmap(ip, off / BSIZE, 0);
+    uint addr = bmap(ip, off / BSIZE);
     if (addr == 0) {
       memset(dst, 0, m);   // a hole
     } else {
@@ -574,7 +613,7 @@ int readi(struct inode *ip, char *dst, uint off, uint n) {
 // if the disk fills up, or -1 on a bad request. Caller holds ip->lock and
 // is inside a transaction; n must respect the per-operation block budget
 // (writei_logged splits large writes accordingly).
-int writei(struct inode *ip, char *src, uint off, uint n) {
+static int writei_within(struct inode *ip, char *src, uint off, uint n, struct bbudget *bb) {
   if (ip->type == T_DEV)
     return -1;   // devices are driven from file.c
   if (off + n < off || off + n > MAXFILE * BSIZE)
@@ -584,9 +623,9 @@ int writei(struct inode *ip, char *src, uint off, uint n) {
   while (done < n) {
     uint in_block = off % BSIZE;
     uint m = MIN(n - done, BSIZE - in_block);
-    uint addr = bmap(ip, off / BSIZE, 1);
+    uint addr = bmap_alloc(ip, off / BSIZE, 1, bb);
     if (addr == 0)
-      break;   // disk full
+      break;   // disk full (or, with bb, its bitmap blocks used up)
     struct buf *b = bread(ip->dev, addr);
     memmove(b->data + in_block, src, m);
     log_write(b);
@@ -605,6 +644,10 @@ int writei(struct inode *ip, char *src, uint off, uint n) {
   return done;
 }
 
+int writei(struct inode *ip, char *src, uint off, uint n) {
+  return writei_within(ip, src, off, n, 0);
+}
+
 // What one log operation writing to ip may log, while op_bytes adds
 // blocks to it: each table block (indirect or doubly-indirect) on the way
 // to a block that gets allocated, and whether the table is new too.
@@ -617,10 +660,10 @@ struct opcost {
 };
 
 // Blocks the operation logs: file blocks, bitmap blocks (one per
-// allocation at worst, never more than the disk has), tables, the inode.
+// allocation, at most WRITE_BITMAPS: balloc sees to that), tables, the
+// inode.
 static uint opcost_blocks(struct opcost *c) {
-  uint nbitmap = nbitmap_blocks();
-  return c->data + (c->allocs < nbitmap ? c->allocs : nbitmap) + c->ntables + 1;
+  return c->data + (c->allocs < WRITE_BITMAPS ? c->allocs : WRITE_BITMAPS) + c->ntables + 1;
 }
 
 // Note a table the operation writes (allocating it if `missing`).
@@ -636,7 +679,7 @@ static void opcost_table(struct opcost *c, uint id, int missing) {
 // Add file block bn to the operation.
 static void opcost_add(struct opcost *c, struct inode *ip, uint bn) {
   c->data++;
-  if (bmap(ip, bn, 0) != 0)
+  if (bmap(ip, bn) != 0)
     return;   // there already: only its contents are written
   c->allocs++;
   struct bpath p;
@@ -666,7 +709,8 @@ static void opcost_add(struct opcost *c, struct inode *ip, uint bn) {
 // grows a block at a time while opcost_blocks stays within MAXOPBLOCKS.
 // Always at least one block's worth (the assertion below), so a write
 // always moves. Caller holds ip->lock, so the block map cannot change.
-_Static_assert(1 + (1 + MAXDEPTH) + MAXDEPTH + 1 <= MAXOPBLOCKS, "one block per operation");
+_Static_assert(1 + WRITE_BITMAPS + MAXDEPTH + 1 <= MAXOPBLOCKS, "one block per operation");
+_Static_assert(WRITE_BITMAPS >= 1 && WRITE_BITMAPS <= 1 + MAXDEPTH, "bitmap budget");
 static uint op_bytes(struct inode *ip, uint off, uint n) {
   if (off + n < off || off + n > MAXFILE * BSIZE)
     return n;                      // writei refuses all of it: nothing moves
@@ -689,7 +733,8 @@ int writei_logged(struct inode *ip, char *src, uint *off, uint n) {
     begin_op();
     ilock(ip);
     uint len = op_bytes(ip, *off, n - done);
-    int r = writei(ip, src + done, *off, len);
+    struct bbudget bb = {WRITE_BITMAPS, 0, {0}, 0};
+    int r = writei_within(ip, src + done, *off, len, &bb);
     if (r > 0)
       *off += r;
     iunlock(ip);
@@ -697,8 +742,11 @@ int writei_logged(struct inode *ip, char *src, uint *off, uint n) {
     if (r < 0)
       return done > 0 ? (int)done : -1;
     done += r;
-    if ((uint)r != len)
-      break;                       // the disk is full
+    // Short: the disk is full, or the next block lay under another
+    // bitmap block (then this operation still allocated at least one
+    // block or table, so the next one gets further).
+    if ((uint)r != len && !bb.refused)
+      break;
   }
   return done;
 }
