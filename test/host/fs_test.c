@@ -1567,9 +1567,9 @@ static void t_crash_every_write(void *unused) {
 }
 
 // A file whose blocks lie under SPREAD different bitmap blocks: more
-// than one transaction may free (itrunc commits part-way). The rotor
-// allocator hands out blocks in disk order, so a filler file of BPB
-// blocks written (and removed) between two of its blocks moves on to the
+// than one transaction may free (itrunc commits part-way). Allocation is
+// first fit, so a filler file of BPB blocks written between two of its
+// blocks (and removed only at the end) pushes the next one under the
 // next bitmap block.
 // Four of its blocks share an indirect block, so a commit comes while
 // that table still points at blocks not yet freed.
@@ -1584,11 +1584,16 @@ static void make_spread_file(void *unused) {
   host_boot();
   int fd = fs_open("spread", O_CREATE | O_RDWR);
   CHECK(fd >= 0);
+  char name[24];
   for (int i = 0; i < SPREAD; i++) {
     CHECK(fs_lseek(fd, at[i] * BSIZE, SEEK_SET) == (int)(at[i] * BSIZE));
     CHECK(fs_write(fd, filler + i, BSIZE) == BSIZE);
-    make_file("filler", filler, sizeof(filler));
-    CHECK(fs_unlink("filler") == 0);
+    snprintf(name, sizeof(name), "filler%d", i);
+    make_file(name, filler, sizeof(filler));
+  }
+  for (int i = 0; i < SPREAD; i++) {
+    snprintf(name, sizeof(name), "filler%d", i);
+    CHECK(fs_unlink(name) == 0);
   }
   struct xv6_stat st;
   CHECK(fs_fstat(fd, &st) == 0 && fs_close(fd) == 0);

@@ -40,9 +40,11 @@ static void zero_block(uint dev, uint blockno) {
   brelse(b);
 }
 
-// Allocation state. `next` is where the search for a free block starts
-// (just past the last block handed out), so allocating a big file costs
-// one bitmap pass in all, not one pass from block 0 per block. `nfree`
+// Allocation state. Allocation is first fit; `next` is a low-water mark
+// (no block below it is free, barring the race noted in balloc), so a
+// search starts there: allocating a big file costs one bitmap pass in
+// all, not one pass from block 0 per block, and a block just freed is
+// the next one handed out (likely still in the buffer cache). `nfree`
 // counts the clear bits of the bitmap: counted at mount, then kept by
 // balloc and bfree (memstat reports it, so tests can see blocks come back).
 // Lock order: a bitmap block's buffer lock, then bstate.lock.
@@ -122,7 +124,8 @@ static int bbudget_admits(struct bbudget *bb, uint bb_block) {
 // Allocate a zeroed data block. Returns 0 when the disk is full, or when
 // the free block found lies under a bitmap block that budget bb (if any)
 // does not admit. Searches the bitmap from bstate.next to the end, then
-// from the start.
+// from the start (a block freed below `next` while a search ran may be
+// passed over by the mark; the wrap-around still finds it).
 static uint balloc(uint dev, struct bbudget *bb) {
   acquire(&bstate.lock);
   uint start = bstate.next < sb.size ? bstate.next : 0;
@@ -148,7 +151,8 @@ static uint balloc(uint dev, struct bbudget *bb) {
         log_write(b);
         acquire(&bstate.lock);
         bstate.nfree--;
-        bstate.next = base + bit + 1;
+        if (bstate.next == start)   // else bfree lowered it meanwhile: keep that
+          bstate.next = base + bit + 1;
         release(&bstate.lock);
         brelse(b);
         zero_block(dev, base + bit);
@@ -173,6 +177,8 @@ static void bfree(uint dev, uint blockno) {
   log_write(b);
   acquire(&bstate.lock);
   bstate.nfree++;
+  if (blockno < bstate.next)
+    bstate.next = blockno;
   release(&bstate.lock);
   brelse(b);
 }
