@@ -232,6 +232,9 @@ $(TEST_OBJ_DIR)/_%: $(TESTDIR)/%.c $(ULIB)
 	  rm -f $@; echo "testfs: $* did not build (compiler output: $@.log)"; cat $@.log; \
 	fi
 endif
+# A folder holding a file `fs-blocks` (one number) gets a disk of that many
+# blocks instead of FSSIZE: tests that fill the disk stay quick.
+TESTFS_BLOCKS := $(if $(wildcard $(TESTDIR)/fs-blocks),-b $(shell cat $(TESTDIR)/fs-blocks))
 # Only the test programs, no image (the runner's self-tests use this).
 testprogs: $(TEST_PROGS)
 	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testprogs TESTDIR=dir [TESTS=\"N ...\"]"; exit 2; fi
@@ -239,7 +242,7 @@ testprogs: $(TEST_PROGS)
 testfs: $(BUILD)/mkfs $(UPROG_FILES) $(FS_EXTRA) $(TEST_PROGS)
 	@if [ -z "$(TESTDIR)" ]; then echo "usage: make testfs TESTDIR=dir [TESTFS=img] [TESTS=\"N ...\"]"; exit 2; fi
 	@mkdir -p $(dir $(TESTFS))
-	$(BUILD)/mkfs $(TESTFS) $(FS_EXTRA) $(UPROG_FILES) \
+	$(BUILD)/mkfs $(TESTFS_BLOCKS) $(TESTFS) $(FS_EXTRA) $(UPROG_FILES) \
 	  $$(for p in $(TEST_PROGS); do if [ -f $$p ]; then echo $$p; fi; done)
 
 # ---- top-level targets ----------------------------------------------------

@@ -22,6 +22,7 @@ Python standard library only. The "crash" suite of test/run.py runs a short vers
 """
 
 import argparse
+import mmap
 import os
 import random
 import re
@@ -39,10 +40,12 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import qemu as qemulib      # noqa: E402  (the QEMU command line the harness uses)
 
-BSIZE = 512
-NDIRECT = 12
+BSIZE = 512                               # src/include/fs.h: the block layout
+NDIRECT = 10
 NINDIRECT = BSIZE // 4
-DINODE = struct.Struct("<hhhhI13I")       # src/include/fs.h struct dinode
+NDOUBLE = 2
+NADDRS = NDIRECT + 1 + NDOUBLE
+DINODE = struct.Struct(f"<hhhhI{NADDRS}I")   # struct dinode
 DIRENT = struct.Struct("<H14s")
 T_DIR, T_FILE = 1, 2
 
@@ -59,8 +62,9 @@ class Image:
     """A read-only view of an xv6 file-system image (the format of src/include/fs.h)."""
 
     def __init__(self, path):
+        # Mapped, not read: the image is 64 MiB, mostly holes never looked at.
         with open(path, "rb") as f:
-            self.data = f.read()
+            self.data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         (self.size, self.nblocks, self.ninodes, self.nlog, self.logstart,
          self.inodestart, self.bmapstart) = struct.unpack_from("<7I", self.data, BSIZE)
 
@@ -73,17 +77,27 @@ class Image:
         fields = DINODE.unpack_from(self.data, offset)
         return fields[0], fields[4], fields[5:]        # type, size, addrs
 
+    def table(self, b):
+        return struct.unpack_from(f"<{NINDIRECT}I", self.block(b)) if b else (0,) * NINDIRECT
+
+    def blocks(self, addrs, n):
+        """The file's first n data block numbers in order (0 for a hole): the direct
+        ones, then those under the indirect block, then under each doubly-indirect one."""
+        out = list(addrs[:NDIRECT])
+        if len(out) < n:
+            out += self.table(addrs[NDIRECT])
+        for top in addrs[NDIRECT + 1:]:
+            for mid in self.table(top) if len(out) < n else ():
+                if len(out) >= n:
+                    break
+                out += self.table(mid)
+        return out[:n]
+
     def read(self, inum):
         _, size, addrs = self.inode(inum)
+        nblocks = (size + BSIZE - 1) // BSIZE
         out = bytearray()
-        indirect = None
-        for n in range((size + BSIZE - 1) // BSIZE):
-            if n < NDIRECT:
-                b = addrs[n]
-            else:
-                if indirect is None:
-                    indirect = struct.unpack_from(f"<{NINDIRECT}I", self.block(addrs[NDIRECT]))
-                b = indirect[n - NDIRECT]
+        for b in self.blocks(addrs, nblocks):
             out += self.block(b) if b else bytes(BSIZE)
         return bytes(out[:size])
 
@@ -363,7 +377,7 @@ def run_trial(qemu, build, workdir, nproc, cpus, seed, mode, cut_recovery, rng, 
     xv6_img = os.path.join(workdir, "xv6.img")
     fs_img = os.path.join(workdir, "fs.img")
     shutil.copyfile(os.path.join(build, "xv6.img"), xv6_img)
-    shutil.copyfile(os.path.join(build, "fs.img"), fs_img)
+    qemulib.copy_image(os.path.join(build, "fs.img"), fs_img)
     logstart = Image(fs_img).logstart
 
     # 1-2: run the workload and cut the power.

@@ -24,6 +24,7 @@ struct memstat {
   int open_files;      // entries in the file table
   int procs;           // process slots in use
   uint disk_writes;    // blocks written to disk since boot (log included)
+  uint disk_free;      // free blocks on the file-system disk
 };
 
 // faultstat(): what the fault-injection boot flag has done so far.

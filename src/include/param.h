@@ -20,7 +20,8 @@
 #define MAXOPBLOCKS  10   // blocks one file-system operation may write
 #define LOGSIZE      (MAXOPBLOCKS*3)  // blocks in the on-disk log
 #define NBUF         (LOGSIZE+34)     // buffer cache: the log may pin LOGSIZE
-#define FSSIZE     2000   // file-system size in blocks
+#define FSSIZE   131072   // file-system size in blocks (64 MiB: three files of the
+                          // largest size fit; mkfs writes the image sparse)
 #define NKMUSER    1024   // kmalloc blocks one process may hold via the test call
 
 #endif

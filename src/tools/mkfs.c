@@ -1,8 +1,10 @@
 // mkfs: build a file-system image for the kernel (host tool).
 //
-//   mkfs fs.img file...
+//   mkfs [-b blocks] fs.img file...
 //
-// The image is FSSIZE blocks laid out as src/include/fs.h describes:
+// The image is FSSIZE blocks (or `blocks`, at most FSSIZE: a smaller
+// disk for tests that must fill one) laid out as src/include/fs.h
+// describes:
 //   block 0        unused (the file-system disk is not booted from)
 //   block 1        superblock
 //   log            LOGSIZE+1 blocks: header, then LOGSIZE block copies
@@ -13,7 +15,8 @@
 // named after the argument's last path element with one leading '_'
 // removed (build/user/_cat becomes "cat").
 //
-// The whole image is assembled in memory and written out at the end.
+// The whole image is assembled in memory and written out at the end,
+// sparse: all-zero blocks (most of a fresh disk) are left as holes.
 // Every multi-byte value is stored little-endian explicitly, so the
 // result does not depend on the host's byte order.
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 // The guest headers use the guest's names; keep its struct stat apart
 // from the host's.
@@ -43,8 +47,10 @@ _Static_assert(BSIZE % sizeof(struct dinode) == 0, "inodes tile a block");
 _Static_assert(sizeof(struct dirent) == 16, "dirent layout");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents tile a block");
 _Static_assert(NINDIRECT * 4 == BSIZE, "indirect block layout");
+_Static_assert(NADDRS * 4 + 12 == sizeof(struct dinode), "dinode addresses");
 
-static unsigned char *img;      // FSSIZE * BSIZE bytes
+static uint fssize = FSSIZE;    // blocks in the image (-b)
+static unsigned char *img;      // fssize * BSIZE bytes
 static struct superblock sb;    // host byte order
 static uint next_inum = 1;      // inode 0 is never used
 static uint next_block;         // first unallocated data block
@@ -60,7 +66,7 @@ static void die(const char *fmt, ...) {
 }
 
 static unsigned char *block_ptr(uint b) {
-  if (b >= FSSIZE)
+  if (b >= fssize)
     die("internal error: block %u outside the image", b);
   return img + (size_t)b * BSIZE;
 }
@@ -95,32 +101,28 @@ static uint new_inode(short type) {
 }
 
 static uint new_block(void) {
-  if (next_block >= FSSIZE)
-    die("out of data blocks (the image has %d blocks)", FSSIZE);
+  if (next_block >= fssize)
+    die("out of data blocks (the image has %u blocks)", fssize);
   return next_block++;
 }
 
 // Disk block holding byte offset `off` of inode inum, allocating it
-// (and the indirect block) as needed.
+// (and the table blocks on the way, fs_bpath) as needed.
 static uint file_block(uint inum, uint off) {
   struct dinode *d = &inodes[inum];
-  uint bn = off / BSIZE;
-
-  if (bn < NDIRECT) {
-    if (d->addrs[bn] == 0)
-      d->addrs[bn] = new_block();
-    return d->addrs[bn];
-  }
-  bn -= NDIRECT;
-  if (bn >= NINDIRECT)
+  struct bpath p;
+  if (!fs_bpath(off / BSIZE, &p))
     die("file too large: the limit is %u bytes", (uint)(MAXFILE * BSIZE));
-  if (d->addrs[NDIRECT] == 0)
-    d->addrs[NDIRECT] = new_block();   // image is zeroed: an empty table
-  unsigned char *slot = block_ptr(d->addrs[NDIRECT]) + bn * 4;
-  uint b = get32(slot);
-  if (b == 0) {
-    b = new_block();
-    put32(slot, b);
+  if (d->addrs[p.slot] == 0)
+    d->addrs[p.slot] = new_block();   // the image is zeroed: an empty table
+  uint b = d->addrs[p.slot];
+  for (uint level = 0; level < p.depth; level++) {
+    unsigned char *slot = block_ptr(b) + p.idx[level] * 4;
+    b = get32(slot);
+    if (b == 0) {
+      b = new_block();
+      put32(slot, b);
+    }
   }
   return b;
 }
@@ -163,7 +165,7 @@ static void write_inodes(void) {
     put16(p + 4, d->minor);
     put16(p + 6, d->nlink);
     put32(p + 8, d->size);
-    for (int i = 0; i < NDIRECT + 1; i++)
+    for (int i = 0; i < NADDRS; i++)
       put32(p + 12 + 4 * i, d->addrs[i]);
   }
 }
@@ -214,22 +216,50 @@ static unsigned char *read_file(const char *path, uint *len) {
   return buf;
 }
 
+// Write the image sparse: blocks that are all zero are skipped (left as
+// holes) and the file is extended to its full size at the end. Most of
+// the disk is free, so the file takes the space of what mkfs put there,
+// and the test harness can copy it cheaply for every boot.
+static void write_image(const char *path) {
+  static const unsigned char zero[BSIZE];
+  FILE *out = fopen(path, "wb");
+  if (out == 0)
+    die("%s: %s", path, strerror(errno));
+  for (uint b = 0; b < fssize; b++) {
+    if (memcmp(block_ptr(b), zero, BSIZE) == 0)
+      continue;
+    if (fseek(out, (long)b * BSIZE, SEEK_SET) != 0 || fwrite(block_ptr(b), BSIZE, 1, out) != 1)
+      die("%s: write failed", path);
+  }
+  if (fflush(out) != 0 || ftruncate(fileno(out), (off_t)fssize * BSIZE) != 0 || fclose(out) != 0)
+    die("%s: write failed", path);
+}
+
 int main(int argc, char *argv[]) {
+  if (argc > 2 && strcmp(argv[1], "-b") == 0) {
+    char *end;
+    unsigned long n = strtoul(argv[2], &end, 10);
+    if (*argv[2] == 0 || *end != 0 || n > FSSIZE)
+      die("-b %s: want a number of blocks up to FSSIZE (%d)", argv[2], FSSIZE);
+    fssize = n;
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 2) {
-    fprintf(stderr, "usage: mkfs fs.img file...\n");
+    fprintf(stderr, "usage: mkfs [-b blocks] fs.img file...\n");
     return 1;
   }
 
   // Layout.
   uint nlog = LOGSIZE + 1;
   uint ninodeblocks = (NINODES + IPB - 1) / IPB;
-  uint nbitmap = (FSSIZE + BPB - 1) / BPB;
+  uint nbitmap = (fssize + BPB - 1) / BPB;
   uint nmeta = 2 + nlog + ninodeblocks + nbitmap;
-  if (nmeta >= FSSIZE)
-    die("FSSIZE %d leaves no room for data", FSSIZE);
+  if (nmeta >= fssize)
+    die("%u blocks leave no room for data", fssize);
 
-  sb.size = FSSIZE;
-  sb.nblocks = FSSIZE - nmeta;
+  sb.size = fssize;
+  sb.nblocks = fssize - nmeta;
   sb.ninodes = NINODES;
   sb.nlog = nlog;
   sb.logstart = 2;
@@ -238,9 +268,9 @@ int main(int argc, char *argv[]) {
   next_block = nmeta;
 
   printf("nmeta %u (boot, super, log blocks %u inode blocks %u, bitmap blocks %u) "
-         "blocks %u total %d\n", nmeta, nlog, ninodeblocks, nbitmap, sb.nblocks, FSSIZE);
+         "blocks %u total %u\n", nmeta, nlog, ninodeblocks, nbitmap, sb.nblocks, fssize);
 
-  img = calloc(FSSIZE, BSIZE);   // zero: an empty log, free inodes
+  img = calloc(fssize, BSIZE);   // zero: an empty log, free inodes
   if (img == 0)
     die("out of memory");
 
@@ -276,19 +306,15 @@ int main(int argc, char *argv[]) {
   // already; the extra entries are zero, i.e. free).
   inodes[root].size = (inodes[root].size + BSIZE - 1) / BSIZE * BSIZE;
 
-  if (next_block > FSSIZE || next_block > nbitmap * BPB)
+  if (next_block > fssize || next_block > nbitmap * BPB)
     die("internal error: bitmap too small");
   write_superblock();
   write_inodes();
   write_bitmap(next_block);
 
-  FILE *out = fopen(argv[1], "wb");
-  if (out == 0)
-    die("%s: %s", argv[1], strerror(errno));
-  if (fwrite(img, BSIZE, FSSIZE, out) != FSSIZE || fclose(out) != 0)
-    die("%s: write failed", argv[1]);
+  write_image(argv[1]);
 
-  printf("mkfs: %s: %d files, %u of %d blocks used, %u of %d inodes used\n",
-         argv[1], argc - 2, next_block, FSSIZE, next_inum, NINODES);
+  printf("mkfs: %s: %d files, %u of %u blocks used, %u of %d inodes used\n",
+         argv[1], argc - 2, next_block, fssize, next_inum, NINODES);
   return 0;
 }

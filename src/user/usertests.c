@@ -1,6 +1,7 @@
 // usertests: exercise the system-call interface from user space.
 //
-// Usage: usertests [name]   (runs every test, or only the one named)
+// Usage: usertests [name]   (runs every test, or only the one named;
+//                            a few slow ones, e.g. maxfull, run only so)
 //
 // Each test runs in a process of its own, so a test that crashes, is
 // killed, or leaves its working directory somewhere odd cannot upset the
@@ -17,6 +18,7 @@
 #include "fs.h"
 #include "param.h"
 #include "memlayout.h"
+#include "memstat.h"
 #include "mmu.h"
 #include "user.h"
 #include "children.h"
@@ -775,27 +777,121 @@ static void stamped_file(const char *path, int nblocks) {
   expect(unlink(path) == 0, "unlink failed");
 }
 
-static void t_bigfile(void) { stamped_file("big", (int)MAXFILE - 2); }
+// Through the indirect block into the first doubly-indirect one, across
+// two of its indirect blocks.
+static void t_bigfile(void) { stamped_file("big", (int)(NDIRECT + NINDIRECT + NINDIRECT + 2)); }
 
-static void t_maxfile(void) {
-  // A file can grow to exactly MAXFILE blocks and not one byte more.
-  enum { STEP = 4 * BSIZE };
-  int total = (int)MAXFILE * BSIZE;
+// Word i of file page p (4 KiB pages): different everywhere in the file.
+static int maxfile_word(int page, int i) { return page * 1024 + i; }
+
+// Is page p of fd as maxfile_run wrote it (or, for a hole, zeros)?
+static void maxfile_check_page(int fd, int page, int npages, int tail, int hole) {
+  int n = page == npages - 1 ? tail : 4096;
+  expect(lseek(fd, page * 4096, SEEK_SET) == page * 4096, "lseek to page %d failed", page);
+  expect(read(fd, buf, 4096) == n, "read of page %d failed", page);
+  for (int i = 0; i < n / 4; i++)
+    expect(((int *)buf)[i] == (hole ? 0 : maxfile_word(page, i)), "page %d word %d wrong", page, i);
+}
+
+static uint disk_free(void) {
+  struct memstat ms;
+  expect(memstat(&ms) == 0, "memstat failed");
+  return ms.disk_free;
+}
+
+// Pages of the sparse file: every SPARSE_STEP'th, the last, and those
+// where the indirect and each doubly-indirect block begin (file blocks
+// NDIRECT, NDIRECT + NINDIRECT, NDIRECT + NINDIRECT + NDINDIRECT).
+#define SPARSE_STEP 61
+static int maxfile_sparse_page(int p, int npages) {
+  int boundary[] = {NDIRECT * BSIZE / 4096, (NDIRECT + NINDIRECT) * BSIZE / 4096,
+                    (NDIRECT + NINDIRECT + NDINDIRECT) * BSIZE / 4096};
+  for (int i = 0; i < 3; i++)
+    if (p == boundary[i] || p == boundary[i] + 1)
+      return 1;
+  return p % SPARSE_STEP == 0 || p == npages - 1;
+}
+
+// Blocks a file needs for data blocks [0, n) of which `written` says
+// which exist: the data blocks and the tables above them.
+static uint maxfile_blocks(int nblocks, int (*written)(int, int), int npages) {
+  uint total = 0;
+  int last_table = -1, last_dbl = -1;
+  for (int bn = 0; bn < nblocks; bn++) {
+    if (!written(bn * BSIZE / 4096, npages))
+      continue;
+    total++;
+    if (bn < NDIRECT)
+      continue;
+    int rel = bn - NDIRECT, table = rel / NINDIRECT;   // indirect block 0 is addrs[NDIRECT]
+    if (table != last_table)
+      total++;
+    last_table = table;
+    if (rel >= (int)NINDIRECT) {
+      int dbl = (rel - NINDIRECT) / NDINDIRECT;
+      if (dbl != last_dbl)
+        total++;
+      last_dbl = dbl;
+    }
+  }
+  return total;
+}
+
+static int every_page(int p, int npages) {
+  (void)p;
+  (void)npages;
+  return 1;
+}
+
+// A file grows to exactly MAXFILE blocks (16 MiB, into the second
+// doubly-indirect block) and not one byte more; unlinking it gives
+// every block back, tables included. `full` writes every byte (16 MiB:
+// tens of seconds under TCG, so only `usertests maxfull` does); the
+// default writes distinct pages spread over the whole file, the last
+// one included, leaving holes between them.
+static void maxfile_run(int full) {
+  enum { STEP = sizeof(buf) };
+  const int total = (int)MAXFILE * BSIZE;
+  const int npages = (total + 4095) / 4096, tail = total - (npages - 1) * 4096;
+  int (*written)(int, int) = full ? every_page : maxfile_sparse_page;
   unlink("maxfile");
   int fd = open("maxfile", O_CREATE | O_RDWR);
   expect(fd >= 0, "create failed");
-  memset(buf, 'm', STEP);
+  uint free_before = disk_free();   // the directory entry is made already
   for (int off = 0; off < total; off += STEP) {
-    int n = total - off < STEP ? total - off : STEP;
-    expect(write(fd, buf, n) == n, "write at offset %d failed", off);
+    for (int i = 0; i < STEP / 4; i++)
+      ((int *)buf)[i] = maxfile_word((off + i * 4) / 4096, i % 1024);
+    for (int p = off / 4096; p * 4096 < off + STEP && p < npages; p++) {
+      if (!written(p, npages))
+        continue;
+      int n = p == npages - 1 ? tail : 4096;
+      expect(lseek(fd, p * 4096, SEEK_SET) == p * 4096, "lseek to page %d failed", p);
+      expect(write(fd, buf + (p * 4096 - off), n) == n, "write of page %d failed", p);
+    }
   }
-  int r = write(fd, buf, 1);
-  expect(r <= 0, "write past MAXFILE returned %d", r);
+  // One block past the end: -1, nothing written, the size as it was.
+  expect(lseek(fd, 0, SEEK_END) == total, "lseek to the end failed");
+  int r = write(fd, buf, BSIZE);
+  expect(r == -1, "write past MAXFILE returned %d", r);
+  expect(write(fd, buf, 1) == -1, "a byte past MAXFILE was written");
   struct stat st;
   expect(fstat(fd, &st) == 0 && st.size == (uint)total, "size %d, wanted %d", st.size, total);
+  uint used = free_before - disk_free(), want = maxfile_blocks(MAXFILE, written, npages);
+  expect(used == want, "the file took %d blocks, wanted %d", used, want);
+
+  // Read back every SPARSE_STEP'th page and its neighbour (a hole when sparse).
+  for (int p = 0; p < npages; p++)
+    if (maxfile_sparse_page(p, npages) || maxfile_sparse_page(p - 1, npages))
+      maxfile_check_page(fd, p, npages, tail, !written(p, npages));
   close(fd);
+
   expect(unlink("maxfile") == 0, "unlink failed");
+  uint after = disk_free();
+  expect(after == free_before, "%d blocks free after unlink, %d before", after, free_before);
 }
+
+static void t_maxfile(void) { maxfile_run(0); }
+static void t_maxfull(void) { maxfile_run(1); }
 
 static void t_oddwrites(void) {
   // Writes that start and end in the middle of blocks.
@@ -1432,6 +1528,12 @@ static const struct test tests[] = {
 
 #define NTESTS ((int)(sizeof tests / sizeof tests[0]))
 
+// Too slow for every run: only `usertests NAME` runs these.
+static const struct test named_only[] = {
+    {"maxfull", t_maxfull},
+};
+#define NNAMED ((int)(sizeof named_only / sizeof named_only[0]))
+
 // Run one test in a child process; returns 1 if it passed.
 static int run(const struct test *t) {
   int p[2];
@@ -1483,9 +1585,18 @@ int main(int argc, char *argv[]) {
         exit();
       }
     }
+    for (int i = 0; i < NNAMED; i++) {
+      if (strcmp(argv[1], named_only[i].name) == 0) {
+        if (run(&named_only[i]))
+          printf(1, "ALL TESTS PASSED\n");
+        exit();
+      }
+    }
     printf(1, "usertests: no test called %s; tests are:", argv[1]);
     for (int i = 0; i < NTESTS; i++)
       printf(1, " %s", tests[i].name);
+    for (int i = 0; i < NNAMED; i++)
+      printf(1, " %s", named_only[i].name);
     printf(1, "\n");
     exit();
   }

@@ -11,6 +11,11 @@
 // per request, in the order the kernel asks.
 extern uchar *host_disk;
 
+// If set (shared memory, one byte per block), iderw sets host_touched[b]
+// when it writes block b: the test then restores and compares only the
+// blocks written since the base image, not the whole 64 MiB disk.
+extern uchar *host_touched;
+
 // Power-failure simulation. host_writes counts block writes that reached
 // host_disk. When host_crash_at >= 0 and host_writes has reached it, the
 // next write never happens: the process ends at once with status

@@ -44,6 +44,7 @@
 #include "fs_host.h"
 
 uchar *host_disk;
+uchar *host_touched;
 long host_writes;
 long host_crash_at = -1;
 void (*host_write_hook)(uint blockno, const uchar *data);
@@ -71,6 +72,8 @@ void iderw(struct buf *b) {
     if (host_crash_at >= 0 && host_writes >= host_crash_at)
       _exit(HOST_CRASH_EXIT);   // power fails before this write lands
     memcpy(home, b->data, BSIZE);
+    if (host_touched)
+      host_touched[b->blockno] = 1;
     host_writes++;
     if (host_write_hook)
       host_write_hook(b->blockno, b->data);

@@ -26,6 +26,8 @@
 // model is the IDE driver's: whole-block writes, synchronous and in
 // order; a crash loses every write from some point on.
 //
+// `fs_test NAME...` runs only the tests named.
+//
 // FS_TEST_VERBOSE=1 shows the kernel's console messages and crash-test
 // counts on stderr.
 #include <errno.h>
@@ -61,6 +63,9 @@
 
 #define IMG_BYTES ((size_t)FSSIZE * BSIZE)
 #define MAXBYTES ((int)(MAXFILE * BSIZE))   // largest file
+// Table blocks of a file of the largest size: the indirect block, and
+// each doubly-indirect block with its NINDIRECT indirect blocks.
+#define MAXFILE_TABLES (1 + NDOUBLE * (1 + (int)NINDIRECT))
 #define WHY_SIZE 1024
 
 // ---- harness --------------------------------------------------------------
@@ -135,9 +140,44 @@ static int in_child(void (*fn)(void *), void *arg) {
   return -1;
 }
 
+static char **only;   // test names given on the command line (0: all)
+static const uchar zero_block[BSIZE];
+
+// The first block at or after b with flags[block] set, or FSSIZE. Skips
+// eight clear flags at a time: most of the disk is never written.
+static uint next_set(const uchar *flags, uint b) {
+  while (b < FSSIZE) {
+    uint64_t w;
+    if (b % 8 == 0 && b + 8 <= FSSIZE && (memcpy(&w, flags + b, 8), w == 0)) {
+      b += 8;
+      continue;
+    }
+    if (flags[b])
+      return b;
+    b++;
+  }
+  return FSSIZE;
+}
+
+// Put the disk back to the base image. Only blocks written since the
+// last restore can differ (host_touched), so only those are copied.
+static void restore_base(void) {
+  for (uint b = next_set(host_touched, 0); b < FSSIZE; b = next_set(host_touched, b + 1)) {
+    memcpy(host_disk + (size_t)b * BSIZE, base_image + (size_t)b * BSIZE, BSIZE);
+    host_touched[b] = 0;
+  }
+}
+
 static void run_case(const char *name, void (*fn)(void *)) {
+  if (only) {
+    char **o = only;
+    while (*o && strcmp(*o, name) != 0)
+      o++;
+    if (*o == 0)
+      return;
+  }
   memset(why, 0, WHY_SIZE);
-  memcpy(host_disk, base_image, IMG_BYTES);
+  restore_base();
   int r = in_child(fn, 0);
   if (r == 0) {
     printf("PASS fs: %s\n", name);
@@ -166,7 +206,6 @@ static void pattern(uchar *buf, int n, int seed) {
 #define PROG_BYTES 700
 static const char hello_text[] = "hello world\n";
 static uchar big_data[BIG_BYTES];
-static uchar max_data[MAXFILE * BSIZE];
 static uchar prog_data[PROG_BYTES];
 
 struct mkfs_input {
@@ -175,7 +214,9 @@ struct mkfs_input {
   const uchar *data;
   int len;
 };
-static struct mkfs_input inputs[4];
+#define NINPUTS 3
+#define MAX_INPUTS 3
+static struct mkfs_input inputs[NINPUTS];
 
 static int write_host_file(const char *path, const void *data, int len) {
   FILE *f = fopen(path, "wb");
@@ -210,39 +251,38 @@ static const char *mkfs_path(void) {
   return path;
 }
 
-// Run mkfs on the inputs in a scratch folder and load the image into
-// base_image. Returns 0, or -1 with why set.
-static int make_image(void) {
-  pattern(big_data, BIG_BYTES, 1);
-  pattern(max_data, MAXBYTES, 2);
-  pattern(prog_data, PROG_BYTES, 3);
-  inputs[0] = (struct mkfs_input){"hello", "hello", (const uchar *)hello_text,
-                                  (int)strlen(hello_text)};
-  inputs[1] = (struct mkfs_input){"big", "big", big_data, BIG_BYTES};
-  inputs[2] = (struct mkfs_input){"max", "max", max_data, MAXBYTES};
-  inputs[3] = (struct mkfs_input){"_prog", "prog", prog_data, PROG_BYTES};
-
+// Run mkfs on n inputs in a scratch folder and load the image into
+// `image`, a fresh anonymous mapping of IMG_BYTES (zeros): only blocks
+// that are not zero are stored (and marked in `nonzero`, if given), so
+// the pages of a mostly free disk are never touched and every fork of
+// this process stays cheap. Returns 0, or -1 with why set.
+static int run_mkfs(const struct mkfs_input *in, int n, uchar *image, uchar *nonzero) {
   const char *mkfs = mkfs_path();
   if (access(mkfs, X_OK) != 0) {
     snprintf(why, WHY_SIZE, "%.400s: %s (build it with `make build/mkfs`)", mkfs, strerror(errno));
     return -1;
   }
   const char *tmp = getenv("TMPDIR");
-  char dir[512], paths[5][600];
+  char dir[512], paths[MAX_INPUTS + 1][600];
+  const char *args[MAX_INPUTS + 3];
   snprintf(dir, sizeof(dir), "%s/fs_test.XXXXXX", tmp && *tmp ? tmp : "/tmp");
   if (mkdtemp(dir) == 0) {
     snprintf(why, WHY_SIZE, "mkdtemp %s: %s", dir, strerror(errno));
     return -1;
   }
   int result = -1;
-  snprintf(paths[4], sizeof(paths[4]), "%s/fs.img", dir);
-  for (int i = 0; i < 4; i++) {
-    snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, inputs[i].file);
-    if (write_host_file(paths[i], inputs[i].data, inputs[i].len) != 0) {
+  snprintf(paths[n], sizeof(paths[n]), "%s/fs.img", dir);
+  args[0] = mkfs;
+  args[1] = paths[n];
+  for (int i = 0; i < n; i++) {
+    snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, in[i].file);
+    args[2 + i] = paths[i];
+    if (write_host_file(paths[i], in[i].data, in[i].len) != 0) {
       snprintf(why, WHY_SIZE, "cannot write %s", paths[i]);
       goto out;
     }
   }
+  args[2 + n] = 0;
 
   fflush(stdout);
   pid_t pid = fork();
@@ -250,7 +290,7 @@ static int make_image(void) {
     // mkfs reports the layout on stdout; keep our output to PASS/FAIL lines.
     if (freopen("/dev/null", "w", stdout) == 0)
       _exit(126);
-    execl(mkfs, mkfs, paths[4], paths[0], paths[1], paths[2], paths[3], (char *)0);
+    execv(mkfs, (char **)args);
     _exit(127);
   }
   int status;
@@ -260,24 +300,45 @@ static int make_image(void) {
     goto out;
   }
 
-  FILE *f = fopen(paths[4], "rb");
+  FILE *f = fopen(paths[n], "rb");
   if (f == 0) {
     snprintf(why, WHY_SIZE, "mkfs wrote no image");
     goto out;
   }
-  size_t n = fread(base_image, 1, IMG_BYTES, f);
+  size_t bytes = 0;
+  uchar block[BSIZE];
+  while (bytes < IMG_BYTES && fread(block, 1, BSIZE, f) == BSIZE) {
+    int used = memcmp(block, zero_block, BSIZE) != 0;
+    if (used)
+      memcpy(image + bytes, block, BSIZE);
+    if (nonzero)
+      nonzero[bytes / BSIZE] = used;
+    bytes += BSIZE;
+  }
   int extra = fgetc(f) != EOF;
   fclose(f);
-  if (n != IMG_BYTES || extra) {
+  if (bytes != IMG_BYTES || extra) {
     snprintf(why, WHY_SIZE, "image is not FSSIZE*BSIZE = %zu bytes", IMG_BYTES);
     goto out;
   }
   result = 0;
 out:
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i <= n; i++)
     unlink(paths[i]);
   rmdir(dir);
   return result;
+}
+
+// The base image every test starts from. The disk starts as zeros, so
+// the first restore copies just the blocks that are not.
+static int make_image(void) {
+  pattern(big_data, BIG_BYTES, 1);
+  pattern(prog_data, PROG_BYTES, 3);
+  inputs[0] = (struct mkfs_input){"hello", "hello", (const uchar *)hello_text,
+                                  (int)strlen(hello_text)};
+  inputs[1] = (struct mkfs_input){"big", "big", big_data, BIG_BYTES};
+  inputs[2] = (struct mkfs_input){"_prog", "prog", prog_data, PROG_BYTES};
+  return run_mkfs(inputs, NINPUTS, base_image, host_touched);
 }
 
 // ---- raw disk access (independent of the kernel) ----------------------------
@@ -296,14 +357,18 @@ static struct dinode *raw_inode(const struct superblock *sb, uint inum) {
   return (struct dinode *)disk_block(IBLOCK(inum, *sb)) + inum % IPB;
 }
 
-// Disk block of the bn'th block of d, or 0 for a hole.
+// Disk block of the bn'th block of d, or 0 for a hole. Follows the tables
+// itself (only fs_bpath, the layout, is shared with the kernel).
 static uint raw_bmap(const struct dinode *d, uint bn) {
-  if (bn < NDIRECT)
-    return d->addrs[bn];
-  if (d->addrs[NDIRECT] == 0 || d->addrs[NDIRECT] >= FSSIZE)
+  struct bpath p;
+  if (!fs_bpath(bn, &p))
     return 0;
-  uint b;
-  memcpy(&b, disk_block(d->addrs[NDIRECT]) + 4 * (bn - NDIRECT), 4);
+  uint b = d->addrs[p.slot];
+  for (uint level = 0; level < p.depth && b != 0; level++) {
+    if (b >= FSSIZE)
+      return 0;
+    memcpy(&b, disk_block(b) + 4 * p.idx[level], 4);
+  }
   return b;
 }
 
@@ -322,9 +387,10 @@ static uint log_header_count(void) {
 }
 
 // First block outside the log that differs from the base image, or -1.
+// (Blocks never written since the base image was restored cannot.)
 static int first_changed_block(void) {
   struct superblock sb = disk_sb();
-  for (uint b = 0; b < FSSIZE; b++) {
+  for (uint b = next_set(host_touched, 0); b < FSSIZE; b = next_set(host_touched, b + 1)) {
     if (b >= sb.logstart && b < sb.logstart + sb.nlog)
       continue;
     if (memcmp(disk_block(b), base_image + (size_t)b * BSIZE, BSIZE) != 0)
@@ -372,6 +438,19 @@ static void claim_block(struct fsck_state *s, uint b, uint inum, uint datastart)
   if (s->owner_seen[b])
     bad(s, "block %u is used twice (again by inode %u)", b, inum);
   s->owner_seen[b] = 1;
+}
+
+// Claim b and, for a table block (depth > 0), every block under it.
+static void claim_tree(struct fsck_state *s, uint b, uint depth, uint inum, uint datastart) {
+  claim_block(s, b, inum, datastart);
+  if (depth == 0 || b < datastart || b >= s->sb.size)
+    return;
+  for (uint k = 0; k < NINDIRECT; k++) {
+    uint c;
+    memcpy(&c, disk_block(b) + 4 * k, 4);
+    if (c)
+      claim_tree(s, c, depth - 1, inum, datastart);
+  }
 }
 
 static void walk_dir(struct fsck_state *s, uint dir, uint parent, int depth) {
@@ -462,7 +541,7 @@ static struct fsck_result fsck(void) {
     struct dinode *d = raw_inode(sb, i);
     if (d->type == 0) {
       int leftovers = d->nlink != 0 || d->size != 0;
-      for (int k = 0; k <= NDIRECT; k++)
+      for (int k = 0; k < NADDRS; k++)
         leftovers |= d->addrs[k] != 0;
       if (leftovers)
         bad(s, "free inode %u still has links, size or blocks", i);
@@ -473,18 +552,9 @@ static struct fsck_result fsck(void) {
       bad(s, "inode %u has type %d", i, d->type);
     if (d->size > (uint)MAXBYTES)
       bad(s, "inode %u has size %u, beyond the largest file", i, d->size);
-    for (int k = 0; k <= NDIRECT; k++)
+    for (uint k = 0; k < NADDRS; k++)
       if (d->addrs[k])
-        claim_block(s, d->addrs[k], i, datastart);
-    uint ind = d->addrs[NDIRECT];
-    if (ind >= datastart && ind < sb->size) {
-      for (uint k = 0; k < NINDIRECT; k++) {
-        uint b;
-        memcpy(&b, disk_block(ind) + 4 * k, 4);
-        if (b)
-          claim_block(s, b, i, datastart);
-      }
-    }
+        claim_tree(s, d->addrs[k], fs_slot_depth(k), i, datastart);
   }
 
   if (raw_inode(sb, ROOTINO)->type != T_DIR) {
@@ -511,7 +581,14 @@ static struct fsck_result fsck(void) {
   }
 
   for (uint b = 0; b < sb->size; b++) {
-    int bit = (disk_block(BBLOCK(b, *sb))[(b % BPB) / 8] >> (b % 8)) & 1;
+    uchar byte = disk_block(BBLOCK(b, *sb))[(b % BPB) / 8];
+    if (b % 8 == 0 && b >= datastart && b + 8 <= sb->size && byte == 0 &&
+        memcmp(s->owner_seen + b, zero_block, 8) == 0) {
+      s->r.free_blocks += 8;   // eight free blocks at once (most of the disk)
+      b += 7;
+      continue;
+    }
+    int bit = (byte >> (b % 8)) & 1;
     int want = b < datastart ? 1 : s->owner_seen[b];
     if (bit != want)
       bad(s, "block %u is marked %s in the bitmap but is %s", b, bit ? "used" : "free",
@@ -577,16 +654,16 @@ static void t_mkfs_image(void *unused) {
   CHECK(sb.nlog == LOGSIZE + 1);
   CHECK(log_header_count() == 0);
   struct fsck_result r = expect_clean(0);
-  CHECK(r.used_inodes == 1 + 4);
+  CHECK(r.used_inodes == 1 + NINPUTS);
 
   struct dinode *root = raw_inode(&sb, ROOTINO);
   CHECK(root->type == T_DIR && root->nlink == 1);
   CHECK(root->size > 0 && root->size % BSIZE == 0);   // rounded to whole blocks
-  const char *want[] = {".", "..", "hello", "big", "max", "prog"};
+  const char *want[] = {".", "..", "hello", "big", "prog"};
   for (uint i = 0; i < root->size / sizeof(struct dirent); i++) {
     struct dirent de;
     raw_read(root, i * sizeof(de), &de, sizeof(de));
-    if (i >= 6) {
+    if (i >= 2 + NINPUTS) {
       CHECKF(de.inum == 0, "root entry %u should be free", i);
       continue;
     }
@@ -598,7 +675,7 @@ static void t_mkfs_image(void *unused) {
     struct dinode *d = raw_inode(&sb, de.inum);
     CHECKF(d->type == T_FILE && d->nlink == 1, "%s: bad inode", in->entry);
     CHECKF(d->size == (uint)in->len, "%s: size %u, want %d", in->entry, d->size, in->len);
-    static uchar got[MAXFILE * BSIZE];
+    static uchar got[BIG_BYTES];
     raw_read(d, 0, got, in->len);
     CHECKF(memcmp(got, in->data, in->len) == 0, "%s: wrong contents in the image", in->entry);
   }
@@ -613,7 +690,7 @@ static void t_mkfs_image(void *unused) {
 // The files mkfs put there, through the system calls.
 static void t_read_mkfs_files(void *unused) {
   (void)unused;
-  static uchar buf[MAXFILE * BSIZE + 100];
+  static uchar buf[BIG_BYTES + 100];
   struct xv6_stat st;
   host_boot();
 
@@ -635,14 +712,6 @@ static void t_read_mkfs_files(void *unused) {
   CHECK(n == 0 && got == BIG_BYTES && memcmp(buf, big_data, BIG_BYTES) == 0);
   CHECK(fs_close(fd) == 0);
 
-  // The largest possible file, in one read; it cannot grow.
-  fd = fs_open("max", O_RDWR);
-  CHECK(fd >= 0);
-  CHECK(fs_read(fd, buf, sizeof(buf)) == MAXBYTES && memcmp(buf, max_data, MAXBYTES) == 0);
-  CHECK(fs_write(fd, "x", 1) == -1);
-  CHECK(fs_fstat(fd, &st) == 0 && st.size == (uint)MAXBYTES);
-  CHECK(fs_close(fd) == 0);
-
   // mkfs named "_prog" "prog"; extra slashes and "." are harmless.
   expect_contents("prog", prog_data, PROG_BYTES);
   expect_contents("//prog", prog_data, PROG_BYTES);
@@ -650,6 +719,51 @@ static void t_read_mkfs_files(void *unused) {
   CHECK(fs_open("_prog", O_RDONLY) == -1);
   CHECK(nfiles_in_use() == 0);
   expect_clean(0);
+}
+
+// mkfs and the kernel agree on the doubly-indirect blocks: an image with
+// one file of the largest size (its own image: kept out of the base one,
+// which every crash point forks and checks), read through the system
+// calls; it cannot grow, and unlinking it frees every block.
+static void t_mkfs_max_file(void *unused) {
+  (void)unused;
+  static uchar image_flags[FSSIZE];
+  size_t len = (size_t)MAXBYTES + BSIZE;
+  uchar *data = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  uchar *image = mmap(0, IMG_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(data != MAP_FAILED && image != MAP_FAILED);
+  pattern(data, MAXBYTES, 2);
+  struct mkfs_input max = {"max", "max", data, MAXBYTES};
+  if (run_mkfs(&max, 1, image, image_flags) != 0)
+    rethrow("mkfs");
+  for (uint b = 0; b < FSSIZE; b++) {   // load it; the next restore undoes it
+    uchar *base = base_image + (size_t)b * BSIZE;
+    if (image_flags[b] || host_touched[b] || memcmp(base, zero_block, BSIZE) != 0) {
+      memcpy(disk_block(b), image + (size_t)b * BSIZE, BSIZE);
+      host_touched[b] = 1;
+    }
+  }
+  struct fsck_result r = expect_clean(0);
+  CHECK(r.used_inodes == 2);
+
+  host_boot();
+  CHECK((int)fs_free_blocks() == r.free_blocks);
+  int fd = fs_open("max", O_RDWR);
+  CHECK(fd >= 0);
+  // In one read; then the last byte may change, and nothing may follow it.
+  static uchar buf[MAXFILE * BSIZE + 100];
+  CHECK(fs_read(fd, buf, sizeof(buf)) == MAXBYTES && memcmp(buf, data, MAXBYTES) == 0);
+  CHECK(fs_write(fd, "x", 1) == -1);
+  CHECK(fs_lseek(fd, MAXBYTES - 1, SEEK_SET) == MAXBYTES - 1 && fs_write(fd, "y", 1) == 1);
+  CHECK(fs_write(fd, "z", 1) == -1);
+  struct xv6_stat st;
+  CHECK(fs_fstat(fd, &st) == 0 && st.size == (uint)MAXBYTES);
+  CHECK(fs_close(fd) == 0);
+  expect_clean(0);
+  CHECK(fs_unlink("max") == 0);
+  struct fsck_result after = expect_clean(0);
+  CHECK(after.free_blocks == r.free_blocks + (int)MAXFILE + MAXFILE_TABLES);
+  CHECK((int)fs_free_blocks() == after.free_blocks);
 }
 
 static void t_write_read(void *unused) {
@@ -776,7 +890,9 @@ static void t_holes(void *unused) {
   CHECK(fs_write(fd, "F", 1) == -1);
   CHECK(stat_path("h").size == (uint)MAXBYTES);
   CHECK(fs_close(fd) == 0);
-  CHECK(expect_clean(0).free_blocks == before.free_blocks - 5);
+  // The last block sits under the last doubly-indirect block, through an
+  // indirect block of its own: three new blocks.
+  CHECK(expect_clean(0).free_blocks == before.free_blocks - 7);
   CHECK(fs_unlink("h") == 0);
   CHECK(expect_clean(0).free_blocks == before.free_blocks);
 }
@@ -793,7 +909,7 @@ static void t_max_file_size(void *unused) {
   CHECK(fs_write(fd, data, MAXBYTES) == MAXBYTES);
   CHECK(fs_close(fd) == 0);
   expect_contents("m", data, MAXBYTES);
-  CHECK(expect_clean(0).free_blocks == before.free_blocks - (int)MAXFILE - 1);
+  CHECK(expect_clean(0).free_blocks == before.free_blocks - (int)MAXFILE - MAXFILE_TABLES);
 
   // One byte too many: the call fails and the file stays within bounds.
   fd = fs_open("m2", O_CREATE | O_RDWR);
@@ -1279,6 +1395,17 @@ static void scenario(void) {
   CHECK(fs_write(fd, data, 100) == 100);
   CHECK(fs_close(fd) == 0);   // frees the file
   CHECK(fs_unlink("hello") == 0);
+  // Writes under the doubly-indirect blocks, one across two indirect
+  // blocks and one from the first doubly-indirect block into the second:
+  // each allocates tables as it goes, over several transactions.
+  fd = fs_open("dbl", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  uint at = (NDIRECT + NINDIRECT + NINDIRECT - 2) * BSIZE;
+  CHECK(fs_lseek(fd, at, SEEK_SET) == (int)at && fs_write(fd, data, 4 * BSIZE) == 4 * BSIZE);
+  at = (NDIRECT + NINDIRECT + NDINDIRECT - 2) * BSIZE;
+  CHECK(fs_lseek(fd, at, SEEK_SET) == (int)at && fs_write(fd, data, 4 * BSIZE) == 4 * BSIZE);
+  CHECK(fs_close(fd) == 0);
+  CHECK(fs_unlink("dbl") == 0);
   fd = fs_open("sparse", O_CREATE | O_WRONLY);
   CHECK(fd >= 0 && fs_write(fd, data, 10) == 10);
   CHECK(fs_lseek(fd, 9000, SEEK_SET) == 9000 && fs_write(fd, data, 10) == 10);
@@ -1297,14 +1424,22 @@ struct crash_log {
 };
 static struct crash_log *crash_log;   // shared memory
 
-// FNV-1a over every block except the log area.
+// FNV-1a over the blocks outside the log area that differ from the base
+// image, with their numbers: equal digests mean equal disks (the base is
+// the same for every run, and an unwritten block equals it).
 static uint64_t home_digest(void) {
   struct superblock sb = disk_sb();
   uint64_t h = 14695981039346656037ull;
-  for (uint b = 0; b < FSSIZE; b++) {
+  for (uint b = next_set(host_touched, 0); b < FSSIZE; b = next_set(host_touched, b + 1)) {
     if (b >= sb.logstart && b < sb.logstart + sb.nlog)
       continue;
     const uchar *p = disk_block(b);
+    if (memcmp(p, base_image + (size_t)b * BSIZE, BSIZE) == 0)
+      continue;
+    for (int i = 0; i < 4; i++) {
+      h ^= (b >> (8 * i)) & 0xff;
+      h *= 1099511628211ull;
+    }
     for (int i = 0; i < BSIZE; i++) {
       h ^= p[i];
       h *= 1099511628211ull;
@@ -1331,13 +1466,16 @@ static void note_commits(uint blockno, const uchar *data) {
   }
 }
 
+// The operations the crash tests cut short (scenario, or another).
+static void (*crash_ops)(void) = scenario;
+
 static void reference_run(void *unused) {
   (void)unused;
   host_boot();
   crash_log->state[0] = home_digest();
   host_writes = 0;
   host_write_hook = note_commits;
-  scenario();
+  crash_ops();
   host_write_hook = 0;
   crash_log->total_writes = host_writes;
   expect_clean(0);
@@ -1348,7 +1486,7 @@ static void crash_run(void *arg) {
   host_boot();
   host_writes = 0;
   host_crash_at = *(long *)arg;
-  scenario();
+  crash_ops();
 }
 
 // Boot, losing power after r writes (during log recovery).
@@ -1390,22 +1528,22 @@ static void recover_check(void *arg) {
   expect_clean(0);
 }
 
-static void setup_crash_log(void) {
+static void setup_crash_log(int min_tx) {
   crash_log = mmap(0, sizeof(*crash_log), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                    -1, 0);
   CHECK(crash_log != MAP_FAILED);
   memset(crash_log, 0, sizeof(*crash_log));
-  memcpy(host_disk, base_image, IMG_BYTES);
+  restore_base();
   if (in_child(reference_run, 0) != 0)
     rethrow("crash-free run");
-  CHECK(crash_log->ntx > 10 && crash_log->total_writes > crash_log->ntx);
+  CHECK(crash_log->ntx >= min_tx && crash_log->total_writes > crash_log->ntx);
   for (int i = 0; i <= crash_log->ntx; i++)
     CHECKF(crash_log->state[i] != 0, "transaction %d was never installed", i);
 }
 
 // Fresh image, scenario cut off after k writes.
 static void crash_at(long k) {
-  memcpy(host_disk, base_image, IMG_BYTES);
+  restore_base();
   int r = in_child(crash_run, &k);
   int want = k < crash_log->total_writes ? HOST_CRASH_EXIT : 0;
   if (r == -1)
@@ -1416,7 +1554,7 @@ static void crash_at(long k) {
 
 static void t_crash_every_write(void *unused) {
   (void)unused;
-  setup_crash_log();
+  setup_crash_log(11);
   for (long k = 0; k <= crash_log->total_writes; k++) {
     crash_at(k);
     if (in_child(recover_check, &k) != 0)
@@ -1428,12 +1566,96 @@ static void t_crash_every_write(void *unused) {
             crash_log->total_writes + 1);
 }
 
+// A file whose blocks lie under SPREAD different bitmap blocks: more
+// than one transaction may free (itrunc commits part-way). Allocation is
+// first fit, so a filler file of BPB blocks written between two of its
+// blocks (and removed only at the end) pushes the next one under the
+// next bitmap block.
+// Four of its blocks share an indirect block, so a commit comes while
+// that table still points at blocks not yet freed.
+#define SPREAD 8
+#define DBL (NDIRECT + NINDIRECT)   // first block under a doubly-indirect block
+static void make_spread_file(void *unused) {
+  (void)unused;
+  static uchar filler[BPB * BSIZE];
+  static const uint at[SPREAD] = {0, NDIRECT + 3, DBL + 5, DBL + 6, DBL + 7, DBL + 8,
+                                  DBL + NDINDIRECT + 9, MAXFILE - 1};
+  pattern(filler, sizeof(filler), 13);
+  host_boot();
+  int fd = fs_open("spread", O_CREATE | O_RDWR);
+  CHECK(fd >= 0);
+  char name[24];
+  for (int i = 0; i < SPREAD; i++) {
+    CHECK(fs_lseek(fd, at[i] * BSIZE, SEEK_SET) == (int)(at[i] * BSIZE));
+    CHECK(fs_write(fd, filler + i, BSIZE) == BSIZE);
+    snprintf(name, sizeof(name), "filler%d", i);
+    make_file(name, filler, sizeof(filler));
+  }
+  for (int i = 0; i < SPREAD; i++) {
+    snprintf(name, sizeof(name), "filler%d", i);
+    CHECK(fs_unlink(name) == 0);
+  }
+  struct xv6_stat st;
+  CHECK(fs_fstat(fd, &st) == 0 && fs_close(fd) == 0);
+  expect_clean(0);
+  // Check the premise: SPREAD bitmap blocks.
+  struct superblock sb = disk_sb();
+  uint seen[SPREAD], nseen = 0;
+  for (int i = 0; i < SPREAD; i++) {
+    uint bb = BBLOCK(raw_bmap(raw_inode(&sb, st.ino), at[i]), sb);
+    uint k = 0;
+    while (k < nseen && seen[k] != bb)
+      k++;
+    if (k == nseen)
+      seen[nseen++] = bb;
+  }
+  CHECKF(nseen == SPREAD, "the file's blocks lie under %u bitmap blocks, want %d", nseen, SPREAD);
+}
+
+static void unlink_spread(void) {
+  CHECK(fs_unlink("spread") == 0);
+}
+
+static void t_crash_big_unlink(void *unused) {
+  (void)unused;
+  static uchar saved[IMG_BYTES];
+  static uchar rebased[FSSIZE];
+  if (in_child(make_spread_file, 0) != 0)
+    rethrow("making the file");
+  // Make the result the starting image of the crash runs (undone below).
+  memcpy(rebased, host_touched, FSSIZE);
+  for (uint b = next_set(rebased, 0); b < FSSIZE; b = next_set(rebased, b + 1)) {
+    memcpy(saved + (size_t)b * BSIZE, base_image + (size_t)b * BSIZE, BSIZE);
+    memcpy(base_image + (size_t)b * BSIZE, disk_block(b), BSIZE);
+    host_touched[b] = 0;
+  }
+  crash_ops = unlink_spread;
+  setup_crash_log(1);
+  CHECKF(crash_log->ntx >= 2, "unlink of a file over %d bitmap blocks took %d transaction(s)",
+         SPREAD, crash_log->ntx);
+  for (long k = 0; k <= crash_log->total_writes; k++) {
+    crash_at(k);
+    if (in_child(recover_check, &k) != 0)
+      rethrow("crash after %ld of %ld writes", k, crash_log->total_writes);
+  }
+  CHECKF(crash_log->swept > 0, "no crash point left an orphan for the boot sweep to free");
+  crash_ops = scenario;
+  for (uint b = next_set(rebased, 0); b < FSSIZE; b = next_set(rebased, b + 1)) {
+    memcpy(base_image + (size_t)b * BSIZE, saved + (size_t)b * BSIZE, BSIZE);
+    host_touched[b] = 1;
+  }
+  if (getenv("FS_TEST_VERBOSE"))
+    fprintf(stderr, "crash-big-unlink: %d transactions, %ld crash points\n", crash_log->ntx,
+            crash_log->total_writes + 1);
+}
+
 // For every crash that leaves a committed transaction in the log, crash
 // recovery itself after each of its writes, then recover again.
 static void t_crash_during_recovery(void *unused) {
   (void)unused;
-  static uchar crashed[IMG_BYTES];
-  setup_crash_log();
+  static uchar crashed[IMG_BYTES];      // the blocks the crash left written
+  static uchar crashed_touched[FSSIZE];
+  setup_crash_log(11);
   int tested = 0, recoveries = 0;
   for (long k = 0; k < crash_log->total_writes; k++) {
     crash_at(k);
@@ -1441,9 +1663,16 @@ static void t_crash_during_recovery(void *unused) {
     if (n == 0)
       continue;
     tested++;
-    memcpy(crashed, host_disk, IMG_BYTES);
+    memcpy(crashed_touched, host_touched, FSSIZE);
+    for (uint b = next_set(crashed_touched, 0); b < FSSIZE; b = next_set(crashed_touched, b + 1))
+      memcpy(crashed + (size_t)b * BSIZE, disk_block(b), BSIZE);
     for (long r = 0; r <= n; r++) {   // recovery writes n blocks, then the header
-      memcpy(host_disk, crashed, IMG_BYTES);
+      restore_base();
+      for (uint b = next_set(crashed_touched, 0); b < FSSIZE;
+           b = next_set(crashed_touched, b + 1)) {
+        memcpy(disk_block(b), crashed + (size_t)b * BSIZE, BSIZE);
+        host_touched[b] = 1;
+      }
       recoveries++;
       int status = in_child(crash_boot, &r);
       if (status == -1)
@@ -1463,11 +1692,15 @@ static void t_crash_during_recovery(void *unused) {
 
 // ---- main -------------------------------------------------------------------------
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc > 1)
+    only = argv + 1;   // fs_test name...: run only those
   why = mmap(0, WHY_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   host_disk = mmap(0, IMG_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  base_image = malloc(IMG_BYTES);
-  if (why == MAP_FAILED || host_disk == MAP_FAILED || base_image == 0) {
+  host_touched = mmap(0, FSSIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  base_image = mmap(0, IMG_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (why == MAP_FAILED || host_disk == MAP_FAILED || host_touched == MAP_FAILED ||
+      base_image == MAP_FAILED) {
     printf("FAIL fs: setup: out of memory\n");
     return 1;
   }
@@ -1479,6 +1712,7 @@ int main(void) {
 
   run_case("mkfs-image", t_mkfs_image);
   run_case("read-mkfs-files", t_read_mkfs_files);
+  run_case("mkfs-max-file", t_mkfs_max_file);
   run_case("write-read", t_write_read);
   run_case("lseek", t_lseek);
   run_case("holes", t_holes);
@@ -1497,8 +1731,8 @@ int main(void) {
   run_case("disk-full", t_disk_full);
   run_case("out-of-inodes", t_out_of_inodes);
   run_case("crash-every-write", t_crash_every_write);
+  run_case("crash-big-unlink", t_crash_big_unlink);
   run_case("crash-during-recovery", t_crash_during_recovery);
 
-  free(base_image);
   return failures ? 1 : 0;
 }

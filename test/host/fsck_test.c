@@ -20,7 +20,8 @@
 #include "stat.h"
 #undef stat
 
-#define IMG_BYTES (FSSIZE * BSIZE)
+#define IMG_BYTES ((size_t)FSSIZE * BSIZE)
+#define BIG_BLOCKS (NDIRECT + NINDIRECT + 3)
 #define OUT_SIZE 65536
 
 static unsigned char clean[IMG_BYTES];   // what mkfs made
@@ -77,9 +78,23 @@ static int get_bit(uint b) {
 // Write img to the temporary file and run fsck on it; output[] gets what it
 // printed. Returns its exit status (-1 if it did not exit normally).
 static int run_fsck(void) {
-  FILE *f = fopen(img_path, "wb");
-  if (!f || fwrite(img, 1, IMG_BYTES, f) != IMG_BYTES || fclose(f) != 0)
+  // The image is 64 MiB, mostly zeros: write only the blocks that differ
+  // from what the file holds (at first, from zeros: a sparse file).
+  static unsigned char ondisk[IMG_BYTES];
+  static int made;
+  FILE *f = fopen(img_path, made ? "r+b" : "wb");
+  if (!f)
     return -1;
+  for (size_t off = 0; off < IMG_BYTES; off += BSIZE) {
+    if (memcmp(img + off, ondisk + off, BSIZE) == 0)
+      continue;
+    if (fseek(f, off, SEEK_SET) != 0 || fwrite(img + off, 1, BSIZE, f) != BSIZE)
+      return -1;
+    memcpy(ondisk + off, img + off, BSIZE);
+  }
+  if (fflush(f) != 0 || ftruncate(fileno(f), IMG_BYTES) != 0 || fclose(f) != 0)
+    return -1;
+  made = 1;
   char cmd[600];
   snprintf(cmd, sizeof(cmd), "%s %s 2>&1", FSCK_TEST_FSCK, img_path);
   FILE *p = popen(cmd, "r");
@@ -124,13 +139,14 @@ static void reset(void) {
 }
 
 static int make_clean_image(void) {
-  // A file big enough for an indirect block, beside two small ones.
+  // A file big enough for an indirect and a doubly-indirect block (with
+  // one indirect block under it), beside two small ones.
   char big_path[300];
   snprintf(big_path, sizeof(big_path), "%s/big", tmpdir);
   FILE *f = fopen(big_path, "wb");
   if (!f)
     return -1;
-  for (int i = 0; i < (NDIRECT + 3) * BSIZE; i++)
+  for (int i = 0; i < (int)(BIG_BLOCKS * BSIZE); i++)
     fputc('a' + i % 26, f);
   fclose(f);
   char cmd[800];
@@ -158,7 +174,7 @@ int main(void) {
   }
   reset();
   uint readme = lookup("README.md"), sample = lookup("sample.txt"), big = lookup("big");
-  if (!readme || !sample || !big || inode(big)->addrs[NDIRECT] == 0) {
+  if (!readme || !sample || !big || inode(big)->addrs[NDIRECT + 1] == 0) {
     printf("FAIL fsck: setup: the image lacks its files\n");
     return 1;
   }
@@ -186,6 +202,31 @@ int main(void) {
   reset();
   ((uint *)(img + inode(big)->addrs[NDIRECT] * BSIZE))[1] = 7;
   expect("indirect-entry-out-of-range", "indirect-listed block 7 outside");
+
+  reset();
+  inode(big)->addrs[NDIRECT + 1] = FSSIZE + 7;
+  expect("doubly-indirect-out-of-range", "doubly-indirect block 131079 outside");
+  reset();
+  {
+    uint *dbl = (uint *)(img + inode(big)->addrs[NDIRECT + 1] * BSIZE);
+    dbl[0] = sb.logstart;   // its first indirect block: in the log
+  }
+  expect("doubly-indirect-entry-in-log", "indirect block 2 outside");
+  reset();
+  {
+    uint *dbl = (uint *)(img + inode(big)->addrs[NDIRECT + 1] * BSIZE);
+    ((uint *)(img + dbl[0] * BSIZE))[2] = FSSIZE;
+  }
+  expect("doubly-indirect-leaf-out-of-range", "indirect-listed block 131072 outside");
+  reset();
+  {
+    uint *dbl = (uint *)(img + inode(big)->addrs[NDIRECT + 1] * BSIZE);
+    dbl[1] = inode(readme)->addrs[0];   // a second indirect block: readme's data
+  }
+  expect("doubly-indirect-shares-block", "owned by inode");
+  reset();
+  inode(big)->size = (NDIRECT + NINDIRECT) * BSIZE;   // no room left for the tables
+  expect("doubly-indirect-past-size", "doubly-indirect block");
 
   reset();
   inode(sample)->addrs[0] = inode(readme)->addrs[0];

@@ -11,11 +11,12 @@
 // The window is a few instructions (a CPU preempted inside it), so on a
 // kernel with the bug this fails only now and then.
 #include "hostile.h"
+#include "fs.h"
 
 #define NPROCS 4
 #define ROUNDS 150
 #define NLINKS 30             // with "." and "..": one full directory block
-#define FILE_MAX (140 * 512)  // MAXFILE blocks of BSIZE bytes
+#define FILE_MAX ((int)(MAXFILE * BSIZE))   // the largest file (fs.h)
 
 struct shared {
   volatile int made[NPROCS];  // creates that worked (none should)

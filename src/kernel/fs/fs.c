@@ -40,16 +40,120 @@ static void zero_block(uint dev, uint blockno) {
   brelse(b);
 }
 
-// Allocate a zeroed data block. Returns 0 when the disk is full.
-static uint balloc(uint dev) {
+// Allocation state. Allocation is first fit; `next` is a low-water mark
+// (no block below it is free, barring the race noted in balloc), so a
+// search starts there: allocating a big file costs one bitmap pass in
+// all, not one pass from block 0 per block, and a block just freed is
+// the next one handed out (likely still in the buffer cache). `nfree`
+// counts the clear bits of the bitmap: counted at mount, then kept by
+// balloc and bfree (memstat reports it, so tests can see blocks come back).
+// Lock order: a bitmap block's buffer lock, then bstate.lock.
+static struct {
+  struct spinlock lock;
+  uint next;
+  uint nfree;
+} bstate;
+
+static uint nbitmap_blocks(void) {
+  return (sb.size + BPB - 1) / BPB;
+}
+
+// Count the free blocks and start allocating at the first one. Mount
+// time, before any operation: reads the bitmap once (one block per
+// 2 MiB of disk).
+static void bstate_init(uint dev) {
+  initlock(&bstate.lock, "bstate");
+  bstate.nfree = 0;
+  bstate.next = 0;
+  int found = 0;
   for (uint base = 0; base < sb.size; base += BPB) {
     struct buf *b = bread(dev, BBLOCK(base, sb));
-    // Holding the bitmap block's lock makes test-and-set atomic.
     for (uint bit = 0; bit < BPB && base + bit < sb.size; bit++) {
+      uchar byte = b->data[bit / 8];
+      if (bit % 8 == 0 && base + bit + 8 <= sb.size && (byte == 0xff || (byte == 0 && found))) {
+        bstate.nfree += byte ? 0 : 8;   // a whole byte at once (the disk is mostly free)
+        bit += 7;
+        continue;
+      }
+      if (byte & (1 << (bit % 8)))
+        continue;
+      bstate.nfree++;
+      if (!found) {
+        bstate.next = base + bit;
+        found = 1;
+      }
+    }
+    brelse(b);
+  }
+}
+
+uint fs_free_blocks(void) {
+  acquire(&bstate.lock);
+  uint n = bstate.nfree;
+  release(&bstate.lock);
+  return n;
+}
+
+// The bitmap blocks one write may set bits in. writei_logged sizes each
+// operation for WRITE_BITMAPS bitmap blocks, not one per allocation (a
+// page would then take two operations); balloc refuses a block under
+// any further bitmap block and the write goes on in the next operation.
+#define WRITE_BITMAPS 1
+struct bbudget {
+  uint max;
+  uint n;
+  uint blocks[1 + MAXDEPTH];
+  int refused;   // balloc said no for the budget's sake (not a full disk)
+};
+
+// May the operation behind bb set a bit in bitmap block bb_block?
+static int bbudget_admits(struct bbudget *bb, uint bb_block) {
+  if (bb == 0)
+    return 1;
+  for (uint i = 0; i < bb->n; i++)
+    if (bb->blocks[i] == bb_block)
+      return 1;
+  if (bb->n == bb->max) {
+    bb->refused = 1;
+    return 0;
+  }
+  bb->blocks[bb->n++] = bb_block;
+  return 1;
+}
+
+// Allocate a zeroed data block. Returns 0 when the disk is full, or when
+// the free block found lies under a bitmap block that budget bb (if any)
+// does not admit. Searches the bitmap from bstate.next to the end, then
+// from the start (a block freed below `next` while a search ran may be
+// passed over by the mark; the wrap-around still finds it).
+static uint balloc(uint dev, struct bbudget *bb) {
+  acquire(&bstate.lock);
+  uint start = bstate.next < sb.size ? bstate.next : 0;
+  release(&bstate.lock);
+  uint nbmap = nbitmap_blocks();
+  // nbmap + 1 passes: the last one covers the first block's bits before start.
+  for (uint i = 0; i <= nbmap; i++) {
+    uint base = (start / BPB + i) % nbmap * BPB;
+    struct buf *b = bread(dev, BBLOCK(base, sb));
+    // Holding the bitmap block's lock makes test-and-set atomic.
+    for (uint bit = i == 0 ? start % BPB : 0; bit < BPB && base + bit < sb.size; bit++) {
+      if (bit % 8 == 0 && b->data[bit / 8] == 0xff) {
+        bit += 7;   // eight blocks in use: skip the byte
+        continue;
+      }
       uchar mask = 1 << (bit % 8);
       if ((b->data[bit / 8] & mask) == 0) {
+        if (!bbudget_admits(bb, BBLOCK(base, sb))) {
+          brelse(b);
+          return 0;
+        }
         b->data[bit / 8] |= mask;
         log_write(b);
+        acquire(&bstate.lock);
+        bstate.nfree--;
+        if (bstate.next == start)   // else bfree lowered it meanwhile: keep that
+          bstate.next = base + bit + 1;
+        release(&bstate.lock);
         brelse(b);
         zero_block(dev, base + bit);
         return base + bit;
@@ -71,6 +175,11 @@ static void bfree(uint dev, uint blockno) {
     panic("bfree: block already free");
   b->data[bit / 8] &= ~mask;
   log_write(b);
+  acquire(&bstate.lock);
+  bstate.nfree++;
+  if (blockno < bstate.next)
+    bstate.next = blockno;
+  release(&bstate.lock);
   brelse(b);
 }
 
@@ -117,6 +226,7 @@ void fsinit(int dev) {
   cprintf("sb: size %d nblocks %d ninodes %d nlog %d logstart %d inodestart %d bmap start %d\n",
           sb.size, sb.nblocks, sb.ninodes, sb.nlog, sb.logstart, sb.inodestart, sb.bmapstart);
   initlog(dev, &sb);
+  bstate_init(dev);   // after recovery: the bitmap is as committed
 }
 
 // Mount-time orphan sweep. A file unlinked while still open or mapped
@@ -286,7 +396,10 @@ void iunlock(struct inode *ip) {
 
 // Drop a reference. When it is the last one and no directory names the
 // inode any more, free its blocks and the inode itself. Must be called
-// inside a transaction (it may write), without holding ip->lock.
+// inside a transaction (it may write), without holding ip->lock. Freeing
+// a big file commits the caller's transaction part-way (itrunc): the
+// callers that can drop the last reference to a big file (unlink, close,
+// exec, exit, the orphan sweep) hold no other lock then.
 //
 // The inode's lock is taken only in that last case. Taking it on every
 // call would deadlock: create() returns its new file locked while it
@@ -321,67 +434,141 @@ void iunlockput(struct inode *ip) {
 // ---------------------------------------------------------------------
 // File contents
 //
-// addrs[0..NDIRECT-1] name the first data blocks directly; addrs[NDIRECT]
-// names an indirect block holding NINDIRECT more. A zero entry is a hole
-// (lseek may leave holes behind): it reads as zeros and gets a block the
-// first time it is written.
+// addrs[] (fs.h) names the first NDIRECT blocks directly, the next
+// NINDIRECT through an indirect block and the rest through NDOUBLE
+// doubly-indirect blocks; fs_bpath() says which. A zero entry, at any
+// level, is a hole (lseek may leave holes behind): it reads as zeros and
+// gets its blocks, tables included, the first time it is written.
 
 // Disk block holding the bn'th block of ip, or 0 if there is none and
-// `alloc` is clear (or the disk is full). Caller holds ip->lock; with
-// alloc set it must be inside a transaction.
-static uint bmap(struct inode *ip, uint bn, int alloc) {
-  uint addr;
-
-  if (bn < NDIRECT) {
-    addr = ip->addrs[bn];
-    if (addr == 0 && alloc)
-      addr = ip->addrs[bn] = balloc(ip->dev);
-    return addr;
-  }
-  bn -= NDIRECT;
-  if (bn >= NINDIRECT)
+// `alloc` is clear (or balloc gave none). With alloc set, missing blocks
+// and tables are allocated within budget bb (0: any bitmap block); the
+// caller must be inside a transaction. Caller holds ip->lock.
+static uint bmap_alloc(struct inode *ip, uint bn, int alloc, struct bbudget *bb) {
+  struct bpath p;
+  if (!fs_bpath(bn, &p))
     panic("bmap: block index beyond the largest file");
 
-  uint ind = ip->addrs[NDIRECT];
-  if (ind == 0) {
-    if (!alloc)
+  uint addr = ip->addrs[p.slot];
+  if (addr == 0) {
+    if (!alloc || (addr = balloc(ip->dev, bb)) == 0)
       return 0;
-    if ((ind = balloc(ip->dev)) == 0)
-      return 0;
-    ip->addrs[NDIRECT] = ind;
+    ip->addrs[p.slot] = addr;   // the caller's iupdate writes it
   }
-  struct buf *b = bread(ip->dev, ind);
-  uint *table = (uint *)b->data;
-  addr = table[bn];
-  if (addr == 0 && alloc) {
-    addr = balloc(ip->dev);
-    if (addr) {
-      table[bn] = addr;
+  for (uint level = 0; level < p.depth; level++) {
+    struct buf *b = bread(ip->dev, addr);
+    uint *table = (uint *)b->data;
+    uint next = table[p.idx[level]];
+    if (next == 0 && alloc && (next = balloc(ip->dev, bb)) != 0) {
+      table[p.idx[level]] = next;
       log_write(b);
     }
+    brelse(b);
+    if (next == 0)
+      return 0;
+    addr = next;
   }
-  brelse(b);
   return addr;
 }
 
-// Free all of ip's data blocks and make it empty. Caller holds ip->lock
-// and is inside a transaction.
-void itrunc(struct inode *ip) {
-  for (int i = 0; i < NDIRECT; i++) {
-    if (ip->addrs[i]) {
-      bfree(ip->dev, ip->addrs[i]);
-      ip->addrs[i] = 0;
-    }
-  }
-  if (ip->addrs[NDIRECT]) {
-    struct buf *b = bread(ip->dev, ip->addrs[NDIRECT]);
-    uint *table = (uint *)b->data;
-    for (uint j = 0; j < NINDIRECT; j++)
-      if (table[j])
-        bfree(ip->dev, table[j]);
+// The bn'th block of ip, or 0 for a hole. Caller holds ip->lock.
+static uint bmap(struct inode *ip, uint bn) {
+  return bmap_alloc(ip, bn, 0, 0);
+}
+
+// Freeing a big file touches more bitmap blocks than one log operation
+// may write, so itrunc frees from the end of the file and commits (and
+// begins a new operation) whenever the next block's bitmap block would
+// be one more than TRUNC_BITMAPS. Before each commit it clears, in the
+// table blocks it is working through, the entries of the blocks freed so
+// far, and writes the inode: every committed state is a consistent inode
+// with holes, which the boot-time orphan sweep finishes freeing if a
+// crash comes first. A table freed in the same transaction as what it
+// pointed at is never written. Budget: MAXOPBLOCKS (10) = 3 the caller
+// may have logged (unlink: directory block, directory inode, the file's
+// inode) + the inode + MAXDEPTH tables + TRUNC_BITMAPS bitmap blocks.
+#define TRUNC_BITMAPS 4
+_Static_assert(3 + 1 + MAXDEPTH + TRUNC_BITMAPS <= MAXOPBLOCKS, "truncation budget");
+
+struct trunc {
+  struct inode *ip;
+  uint nbitmaps;
+  uint bitmaps[TRUNC_BITMAPS];   // bitmap blocks this operation has freed in
+  uint depth;                    // tables on the way to the block being freed
+  uint table[MAXDEPTH];          // those tables, top first
+  uint lo[MAXDEPTH];             // entries lo.. of each are freed already
+};
+
+static void trunc_commit(struct trunc *t) {
+  for (uint level = 0; level < t->depth; level++) {
+    struct buf *b = bread(t->ip->dev, t->table[level]);
+    memset((uint *)b->data + t->lo[level], 0, (NINDIRECT - t->lo[level]) * sizeof(uint));
+    log_write(b);
     brelse(b);
-    bfree(ip->dev, ip->addrs[NDIRECT]);
-    ip->addrs[NDIRECT] = 0;
+  }
+  iupdate(t->ip);
+  end_op();
+  begin_op();
+  t->nbitmaps = 0;
+}
+
+// Make room in the current operation to free block b (see above).
+// Called holding no buffer: a commit writes them.
+static void trunc_room(struct trunc *t, uint b) {
+  uint bb = BBLOCK(b, sb);
+  for (uint i = 0; i < t->nbitmaps; i++)
+    if (t->bitmaps[i] == bb)
+      return;
+  if (t->nbitmaps == TRUNC_BITMAPS)
+    trunc_commit(t);
+  t->bitmaps[t->nbitmaps++] = bb;
+}
+
+// Free table block tb, `depth` levels of tables deep (1: its entries are
+// data blocks), with everything under it, last entry first.
+static void trunc_tree(struct trunc *t, uint tb, uint depth) {
+  uint dev = t->ip->dev;
+  uint level = t->depth++;
+  t->table[level] = tb;
+  t->lo[level] = NINDIRECT;
+  for (int j = NINDIRECT - 1; j >= 0; j--) {
+    struct buf *b = bread(dev, tb);
+    uint child = ((uint *)b->data)[j];
+    brelse(b);
+    if (child != 0 && depth > 1) {
+      trunc_tree(t, child, depth - 1);
+    } else if (child != 0) {
+      trunc_room(t, child);
+      bfree(dev, child);
+    }
+    t->lo[level] = j;
+  }
+  trunc_room(t, tb);   // a commit here writes tb empty: still consistent
+  bfree(dev, tb);
+  t->depth--;
+}
+
+// Free all of ip's blocks and make it empty. Caller holds ip->lock and
+// is inside a transaction. A big file is freed over several transactions
+// (see above): the caller must hold no other inode's lock and no buffer
+// then, or a transaction it waits for could be waiting for it. An inode
+// of a few blocks (create's new one) never needs a second transaction.
+void itrunc(struct inode *ip) {
+  struct trunc t;
+  memset(&t, 0, sizeof(t));
+  t.ip = ip;
+  for (int slot = NADDRS - 1; slot >= 0; slot--) {
+    uint a = ip->addrs[slot];
+    if (a == 0)
+      continue;
+    uint depth = fs_slot_depth(slot);
+    if (depth > 0) {
+      trunc_tree(&t, a, depth);
+    } else {
+      trunc_room(&t, a);
+      bfree(ip->dev, a);
+    }
+    ip->addrs[slot] = 0;
   }
   ip->size = 0;
   iupdate(ip);
@@ -412,7 +599,7 @@ int readi(struct inode *ip, char *dst, uint off, uint n) {
   while (done < n) {
     uint in_block = off % BSIZE;
     uint m = MIN(n - done, BSIZE - in_block);
-    uint addr = bmap(ip, off / BSIZE, 0);
+    uint addr = bmap(ip, off / BSIZE);
     if (addr == 0) {
       memset(dst, 0, m);   // a hole
     } else {
@@ -432,7 +619,7 @@ int readi(struct inode *ip, char *dst, uint off, uint n) {
 // if the disk fills up, or -1 on a bad request. Caller holds ip->lock and
 // is inside a transaction; n must respect the per-operation block budget
 // (writei_logged splits large writes accordingly).
-int writei(struct inode *ip, char *src, uint off, uint n) {
+static int writei_within(struct inode *ip, char *src, uint off, uint n, struct bbudget *bb) {
   if (ip->type == T_DEV)
     return -1;   // devices are driven from file.c
   if (off + n < off || off + n > MAXFILE * BSIZE)
@@ -442,9 +629,9 @@ int writei(struct inode *ip, char *src, uint off, uint n) {
   while (done < n) {
     uint in_block = off % BSIZE;
     uint m = MIN(n - done, BSIZE - in_block);
-    uint addr = bmap(ip, off / BSIZE, 1);
+    uint addr = bmap_alloc(ip, off / BSIZE, 1, bb);
     if (addr == 0)
-      break;   // disk full
+      break;   // disk full (or, with bb, its bitmap blocks used up)
     struct buf *b = bread(ip->dev, addr);
     memmove(b->data + in_block, src, m);
     log_write(b);
@@ -463,35 +650,84 @@ int writei(struct inode *ip, char *src, uint off, uint n) {
   return done;
 }
 
-// How many bytes from off (at most n) one log operation may write to ip,
-// counting every block it may log: each file block touched, the inode,
-// and for blocks still to be allocated (holes, or past the end) the
-// bitmap blocks (one per allocation at worst, never more than the disk
-// has) and the indirect block (allocated too if missing). Grows a block
-// at a time while the total stays within MAXOPBLOCKS. Caller holds
-// ip->lock, so the block map cannot change meanwhile.
+int writei(struct inode *ip, char *src, uint off, uint n) {
+  return writei_within(ip, src, off, n, 0);
+}
+
+// What one log operation writing to ip may log, while op_bytes adds
+// blocks to it: each table block (indirect or doubly-indirect) on the way
+// to a block that gets allocated, and whether the table is new too.
+#define OP_TABLES (MAXOPBLOCKS + MAXDEPTH)
+struct opcost {
+  uint data;                 // file blocks written
+  uint allocs;               // blocks balloc hands out (data and tables)
+  uint ntables;
+  uint table_id[OP_TABLES];  // which table: slot and, below it, entry
+};
+
+// Blocks the operation logs: file blocks, bitmap blocks (one per
+// allocation, at most WRITE_BITMAPS: balloc sees to that), tables, the
+// inode.
+static uint opcost_blocks(struct opcost *c) {
+  return c->data + (c->allocs < WRITE_BITMAPS ? c->allocs : WRITE_BITMAPS) + c->ntables + 1;
+}
+
+// Note a table the operation writes (allocating it if `missing`).
+static void opcost_table(struct opcost *c, uint id, int missing) {
+  for (uint i = 0; i < c->ntables; i++)
+    if (c->table_id[i] == id)
+      return;   // counted already, allocation included
+  c->table_id[c->ntables++] = id;
+  if (missing)
+    c->allocs++;
+}
+
+// Add file block bn to the operation.
+static void opcost_add(struct opcost *c, struct inode *ip, uint bn) {
+  c->data++;
+  if (bmap(ip, bn) != 0)
+    return;   // there already: only its contents are written
+  c->allocs++;
+  struct bpath p;
+  fs_bpath(bn, &p);
+  // Walk down while the tables exist; each table on the path is written
+  // if it is new or its entry below gets a new block. The top table is
+  // written only if the one below it is missing.
+  uint addr = ip->addrs[p.slot];
+  uint present[MAXDEPTH];
+  for (uint level = 0; level < p.depth; level++) {
+    present[level] = addr;
+    if (addr) {
+      struct buf *b = bread(ip->dev, addr);
+      addr = ((uint *)b->data)[p.idx[level]];
+      brelse(b);
+    }
+  }
+  for (uint level = 0; level < p.depth; level++) {
+    int missing = present[level] == 0;
+    int child_missing = level + 1 == p.depth || present[level + 1] == 0;
+    if (missing || child_missing)
+      opcost_table(c, p.slot << 8 | (level == 0 ? 0xff : p.idx[0]), missing);
+  }
+}
+
+// How many bytes from off (at most n) one log operation may write to ip:
+// grows a block at a time while opcost_blocks stays within MAXOPBLOCKS.
+// Always at least one block's worth (the assertion below), so a write
+// always moves. Caller holds ip->lock, so the block map cannot change.
+_Static_assert(1 + WRITE_BITMAPS + MAXDEPTH + 1 <= MAXOPBLOCKS, "one block per operation");
+_Static_assert(WRITE_BITMAPS >= 1 && WRITE_BITMAPS <= 1 + MAXDEPTH, "bitmap budget");
 static uint op_bytes(struct inode *ip, uint off, uint n) {
   if (off + n < off || off + n > MAXFILE * BSIZE)
     return n;                      // writei refuses all of it: nothing moves
-  uint nbitmap = (sb.size - 1) / BPB + 1;
-  uint data = 0, allocs = 0, indirect = 0, bytes = 0;
+  struct opcost c = {0, 0, 0, {0}};
+  uint bytes = 0;
   while (bytes < n) {
-    uint bn = (off + bytes) / BSIZE;
-    uint a = allocs, ind = indirect;
-    if (bmap(ip, bn, 0) == 0) {
-      a++;
-      if (bn >= NDIRECT && !ind) {
-        ind = 1;                   // the indirect block gets the address
-        if (ip->addrs[NDIRECT] == 0)
-          a++;                     // ... and must be allocated first
-      }
-    }
-    uint blocks = (data + 1) + (a < nbitmap ? a : nbitmap) + ind + 1;
-    if (blocks > MAXOPBLOCKS)
+    struct opcost next = c;
+    opcost_add(&next, ip, (off + bytes) / BSIZE);
+    if (opcost_blocks(&next) > MAXOPBLOCKS)
       break;
-    data++;
-    allocs = a;
-    indirect = ind;
+    c = next;
     bytes += BSIZE - (off + bytes) % BSIZE;
   }
   return bytes < n ? bytes : n;
@@ -503,7 +739,8 @@ int writei_logged(struct inode *ip, char *src, uint *off, uint n) {
     begin_op();
     ilock(ip);
     uint len = op_bytes(ip, *off, n - done);
-    int r = writei(ip, src + done, *off, len);
+    struct bbudget bb = {WRITE_BITMAPS, 0, {0}, 0};
+    int r = writei_within(ip, src + done, *off, len, &bb);
     if (r > 0)
       *off += r;
     iunlock(ip);
@@ -511,8 +748,11 @@ int writei_logged(struct inode *ip, char *src, uint *off, uint n) {
     if (r < 0)
       return done > 0 ? (int)done : -1;
     done += r;
-    if ((uint)r != len)
-      break;                       // the disk is full
+    // Short: the disk is full, or the next block lay under another
+    // bitmap block (then this operation still allocated at least one
+    // block or table, so the next one gets further).
+    if ((uint)r != len && !bb.refused)
+      break;
   }
   return done;
 }

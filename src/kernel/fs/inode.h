@@ -37,7 +37,7 @@ struct inode {
   short minor;
   short nlink;
   uint size;
-  uint addrs[NDIRECT+1];
+  uint addrs[NADDRS];
 };
 
 // Boot: initialise the inode table (no disk I/O; may run from main()).
@@ -47,6 +47,8 @@ void fsinit(int dev);
 // After fsinit: free inodes left allocated with no links by a crash (files
 // unlinked while open). Returns the number freed. Process context.
 int fs_free_orphans(int dev);
+// Free blocks on the disk right now (after fsinit; memstat reports it).
+uint fs_free_blocks(void);
 
 struct inode *ialloc(uint dev, short type);   // 0 if no free inode (disk or table)
 struct inode *iget(uint dev, uint inum);      // 0 if the table is full
@@ -64,7 +66,7 @@ void stati(struct inode *ip, struct stat *st);
 int readi(struct inode *ip, char *dst, uint off, uint n);
 int writei(struct inode *ip, char *src, uint off, uint n);
 // Write n bytes at *off as a series of log operations, each sized for the
-// blocks it may log (data, bitmap, indirect, inode: never more than
+// blocks it may log (data, bitmap, tables, inode: never more than
 // MAXOPBLOCKS), advancing *off under ip's lock after each. The one way to
 // write more than a few blocks (write(), mapped-page write-back). Caller
 // holds no lock and is outside any operation. Returns the bytes written

@@ -12,6 +12,7 @@
 #include "mm/pageset.h"
 #include "mm/faultinject.h"
 #include "fs/file.h"
+#include "fs/inode.h"
 #include "dev/ide.h"
 #include "lib/klib.h"
 
@@ -36,6 +37,7 @@ int sys_memstat(void) {
   st.open_files = nfiles_in_use();
   st.procs = nprocs_in_use();
   st.disk_writes = ide_writes;
+  st.disk_free = fs_free_blocks();
   memmove(out, &st, sizeof(st));
   return 0;
 }
