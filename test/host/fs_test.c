@@ -1297,12 +1297,21 @@ struct crash_log {
 };
 static struct crash_log *crash_log;   // shared memory
 
-// FNV-1a over every block except the log area.
+// Whether the disk's bitmap marks block b in use.
+static int disk_block_used(const struct superblock *sb, uint b) {
+  return (disk_block(BBLOCK(b, *sb))[(b % BPB) / 8] >> (b % 8)) & 1;
+}
+
+// FNV-1a over every block except the log area and free blocks (a commit
+// writes newly allocated blocks home before its commit record; while
+// they are still free on disk their contents belong to nobody).
 static uint64_t home_digest(void) {
   struct superblock sb = disk_sb();
   uint64_t h = 14695981039346656037ull;
   for (uint b = 0; b < FSSIZE; b++) {
     if (b >= sb.logstart && b < sb.logstart + sb.nlog)
+      continue;
+    if (b >= sb.bmapstart && !disk_block_used(&sb, b))
       continue;
     const uchar *p = disk_block(b);
     for (int i = 0; i < BSIZE; i++) {
@@ -1315,9 +1324,9 @@ static uint64_t home_digest(void) {
 
 // Write hook of the reference run: a log header with n > 0 is a commit
 // record; the header going back to n == 0 ends the installation. Every
-// change outside the log area must belong to an installation (that is
-// what write-ahead logging means), so the digests taken here are the only
-// states a recovered disk may be in.
+// change to an allocated block outside the log area must belong to an
+// installation (that is what write-ahead logging means), so the digests
+// taken here are the only states a recovered disk may be in.
 static void note_commits(uint blockno, const uchar *data) {
   if (blockno != disk_sb().logstart)
     return;
