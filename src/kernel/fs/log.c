@@ -23,6 +23,15 @@
 // disk, and stays so until the group commits: if the group allocates it
 // again it is logged like any other block.
 //
+// Linger. The last operation of a group to end yields the CPU once
+// before it commits (unless someone already waits for the group). A
+// caller whose previous group just committed is typically runnable and
+// about to start its next operation; the yield lets it join this group,
+// so concurrent writers share one commit per round instead of taking
+// turns. The group stays bounded: each process is in a group at most
+// once, and whoever resumes from the yield to find operations still
+// running closes the group and waits.
+//
 // Invariants:
 //  - every block in lh.home[] or fresh[] is pinned in the buffer cache
 //    (so no stale copy is ever read back from disk) until the commit has
@@ -218,10 +227,22 @@ void end_op(void) {
     panic("end_op: commit in progress");
   uint mine = log.group;   // a group cannot commit while we are in it
   log.outstanding--;
-  if (log.outstanding > 0) {
-    // Others are still in our group. Close it so that it ends, then wait
-    // for whoever ends last to commit it.
-    log.closed = 1;
+  if (log.outstanding == 0 && !log.closed) {
+    // Last one out of a group nobody waits for yet. Before committing,
+    // give up the CPU once: the callers the previous commit released are
+    // usually about to start their next operation, and joining this
+    // group lets them share its commit instead of paying for their own.
+    // Each caller does this at most once per group, so the wait stays
+    // bounded (see "Linger" at the top).
+    release(&log.lock);
+    yield();
+    acquire(&log.lock);
+  }
+  if (log.outstanding > 0 || log.committing || group_done(mine)) {
+    // Others are still in our group (or already committing it). Close it
+    // so that it ends, then wait for whoever ends last to commit it.
+    if (!group_done(mine))
+      log.closed = 1;
     while (!group_done(mine))
       sleep(&log, &log.lock);
     release(&log.lock);
