@@ -23,14 +23,17 @@
 // disk, and stays so until the group commits: if the group allocates it
 // again it is logged like any other block.
 //
-// Linger. The last operation of a group to end yields the CPU once
-// before it commits (unless someone already waits for the group). A
-// caller whose previous group just committed is typically runnable and
-// about to start its next operation; the yield lets it join this group,
-// so concurrent writers share one commit per round instead of taking
-// turns. The group stays bounded: each process is in a group at most
-// once, and whoever resumes from the yield to find operations still
-// running closes the group and waits.
+// Linger. A caller the last commit released (it waited for its group)
+// is typically about to start its next operation. If such a caller is
+// runnable but has not started one yet, the last operation of the open
+// group to end yields the CPU once before committing (unless someone
+// already waits for the group), so that the caller can join this group:
+// concurrent writers share one commit per round instead of taking turns.
+// Only released callers that are runnable count, so a lone writer, or
+// one beside a process that computes, never gives its CPU away. The
+// group stays bounded: each process is in a group at most once, and
+// whoever resumes from the yield to find operations still running
+// closes the group and waits.
 //
 // Invariants:
 //  - every block in lh.home[] or fresh[] is pinned in the buffer cache
@@ -76,6 +79,12 @@ static struct {
   int committing;      // a commit is in progress: no new operations
   int closed;          // an operation waits for the open group's commit:
                        // newcomers wait for the next group
+  // Callers waiting for the open group's commit, and those the last
+  // commit released that have not begun another operation (for Linger).
+  struct proc *waiting[NPROC];
+  int nwaiting;
+  struct proc *released[NPROC];
+  int nreleased;
   uint group;          // number of the open group (the one begin_op joins)
   uint committed;      // number of the last group whose commit finished
   struct log_header lh;  // blocks of the open group that go through the log
@@ -197,8 +206,29 @@ void initlog(int dev, struct superblock *sb) {
   log.committed = 0;
 }
 
+// Drop p from the released callers. Caller holds log.lock.
+static void forget_released(struct proc *p) {
+  for (int i = 0; i < log.nreleased; i++) {
+    if (log.released[i] == p) {
+      log.released[i] = log.released[--log.nreleased];
+      return;
+    }
+  }
+}
+
+// Whether a caller the last commit released is runnable and has not
+// begun another operation (state is read without the process table
+// lock: a stale answer costs one needless yield, or one missed join).
+static int released_runnable(void) {
+  for (int i = 0; i < log.nreleased; i++)
+    if (log.released[i] != myproc() && log.released[i]->state == RUNNABLE)
+      return 1;
+  return 0;
+}
+
 void begin_op(void) {
   acquire(&log.lock);
+  forget_released(myproc());
   for (;;) {
     if (log.committing || log.closed) {
       sleep(&log, &log.lock);
@@ -227,7 +257,7 @@ void end_op(void) {
     panic("end_op: commit in progress");
   uint mine = log.group;   // a group cannot commit while we are in it
   log.outstanding--;
-  if (log.outstanding == 0 && !log.closed) {
+  if (log.outstanding == 0 && !log.closed && released_runnable()) {
     // Last one out of a group nobody waits for yet. Before committing,
     // give up the CPU once: the callers the previous commit released are
     // usually about to start their next operation, and joining this
@@ -241,8 +271,11 @@ void end_op(void) {
   if (log.outstanding > 0 || log.committing || group_done(mine)) {
     // Others are still in our group (or already committing it). Close it
     // so that it ends, then wait for whoever ends last to commit it.
-    if (!group_done(mine))
+    if (!group_done(mine)) {
       log.closed = 1;
+      if (log.nwaiting < NPROC)
+        log.waiting[log.nwaiting++] = myproc();
+    }
     while (!group_done(mine))
       sleep(&log, &log.lock);
     release(&log.lock);
@@ -259,6 +292,9 @@ void end_op(void) {
   log.group = mine + 1;
   log.committing = 0;
   log.closed = 0;
+  memmove(log.released, log.waiting, log.nwaiting * sizeof(log.waiting[0]));
+  log.nreleased = log.nwaiting;
+  log.nwaiting = 0;
   wakeup(&log);   // the group's waiters, and begin_ops for the next group
   release(&log.lock);
 }
