@@ -141,6 +141,10 @@ void kx_sleep(void *chan, struct spinlock *lk) {
   host_fail("kernel would sleep forever (chan %p, lock %s)", chan, lk ? lk->name : "none");
 }
 
+// There is no other process to run.
+void yield(void) {
+}
+
 void wakeup(void *chan) {
   (void)chan;   // nobody is ever asleep
 }

@@ -14,6 +14,7 @@
 #include "proc/proc.h"
 #include "dev/console.h"
 #include "dev/ide.h"
+#include "lib/klib.h"
 #include "fs/buf.h"
 
 static struct {
@@ -100,6 +101,13 @@ struct buf *bread(uint dev, uint blockno) {
   struct buf *b = bget(dev, blockno);
   if (!(b->flags & B_VALID))
     iderw(b);
+  return b;
+}
+
+struct buf *bzeroed(uint dev, uint blockno) {
+  struct buf *b = bget(dev, blockno);
+  memset(b->data, 0, BSIZE);
+  b->flags |= B_VALID;
   return b;
 }
 

@@ -27,6 +27,9 @@ struct buf {
 void binit(void);
 // Return the block locked, with valid contents.
 struct buf *bread(uint dev, uint blockno);
+// Return the block locked, filled with zeros without reading the disk
+// (for a block about to be overwritten whole).
+struct buf *bzeroed(uint dev, uint blockno);
 // Write a locked buffer to disk now.
 void bwrite(struct buf *b);
 // Unlock and drop a reference obtained from bread.

@@ -31,12 +31,11 @@ static void read_superblock(int dev, struct superblock *out) {
 // ---------------------------------------------------------------------
 // Blocks
 
-// Fill a block with zeros (through the log, so it is part of the
-// operation that allocated it).
+// Fill a newly allocated block with zeros, as part of the operation that
+// allocated it. Its old contents are not read: they are about to go.
 static void zero_block(uint dev, uint blockno) {
-  struct buf *b = bread(dev, blockno);
-  memset(b->data, 0, BSIZE);
-  log_write(b);
+  struct buf *b = bzeroed(dev, blockno);
+  log_write_fresh(b);
   brelse(b);
 }
 
@@ -181,6 +180,7 @@ static void bfree(uint dev, uint blockno) {
     bstate.next = blockno;
   release(&bstate.lock);
   brelse(b);
+  log_freed(blockno);
 }
 
 // ---------------------------------------------------------------------

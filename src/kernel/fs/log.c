@@ -1,4 +1,4 @@
-// Write-ahead redo log with group commit.
+// Write-ahead redo log with group commit; newly allocated blocks skip it.
 //
 // On disk the log area is a header block followed by up to LOGSIZE copies
 // of modified blocks. The header lists the home block number of each copy;
@@ -7,18 +7,50 @@
 // the atomic commit point; recovery simply re-installs whatever a
 // committed header lists, so replaying twice is harmless.
 //
-// In memory, modified blocks stay pinned in the buffer cache until the
-// commit has installed them. Operations are batched into numbered groups:
-// each begin_op() joins the open group (reserving room for MAXOPBLOCKS
-// blocks), and each end_op() returns only once its group is committed, so
-// a finished system call's changes are on disk when it returns. The last
-// operation of a group to end does the commit for everybody in it.
-// Invariants: once an operation waits in end_op, its group is closed and
-// new operations wait for the next group (so a stream of newcomers cannot
-// keep a group open, and its waiters, forever); groups commit in order.
-// Lock order: log.lock is a spinlock taken with no other spinlock held;
-// callers of begin_op hold no inode or buffer lock, and commit() runs
-// without log.lock.
+// Operations are batched into numbered groups: each begin_op() joins the
+// open group (reserving room for MAXOPBLOCKS blocks), and each end_op()
+// returns only once its group is committed, so a finished system call's
+// changes are on disk when it returns. The last operation of a group to
+// end does the commit for everybody in it.
+//
+// Fresh blocks. A block that balloc() hands out was free on disk (unless
+// this very group freed it: see `freed`), so nothing on disk refers to it
+// and its old contents matter to nobody. Such a block is not copied into
+// the log: the commit writes it straight to its home location before the
+// header, so it costs one disk write instead of two. A crash before the
+// header leaves it free on disk (the bitmap change is logged), so the
+// stray bytes are unreachable. A block the group freed was in use on
+// disk, and stays so until the group commits: if the group allocates it
+// again it is logged like any other block.
+//
+// Linger. A caller the last commit released (it waited for its group)
+// is typically about to start its next operation. If such a caller is
+// runnable but has not started one yet, the last operation of the open
+// group to end yields the CPU once before committing (unless someone
+// already waits for the group), so that the caller can join this group:
+// concurrent writers share one commit per round instead of taking turns.
+// Only released callers that are runnable count, so a lone writer, or
+// one beside a process that computes, never gives its CPU away. The
+// group stays bounded: each process is in a group at most once, and
+// whoever resumes from the yield to find operations still running
+// closes the group and waits.
+//
+// Invariants:
+//  - every block in lh.home[] or fresh[] is pinned in the buffer cache
+//    (so no stale copy is ever read back from disk) until the commit has
+//    written it home;
+//  - lh.n + nfresh + outstanding * MAXOPBLOCKS <= cap: whatever the
+//    running operations still log fits, and the log never pins more than
+//    LOGSIZE buffers (NBUF leaves the rest to everybody else);
+//  - once an operation waits in end_op, its group is closed and new
+//    operations wait for the next group (so a stream of newcomers cannot
+//    keep a group open, and its waiters, forever); groups commit in
+//    order, and no operation runs while one commits, so the cache holds
+//    exactly the committing group's results.
+// Lock order: log.lock is a spinlock taken with no other spinlock held
+// (log_write and friends take it under a buffer's sleeplock); callers of
+// begin_op hold no inode or buffer lock, and commit() runs without
+// log.lock.
 #include "types.h"
 #include "param.h"
 #include "fs.h"
@@ -47,9 +79,23 @@ static struct {
   int committing;      // a commit is in progress: no new operations
   int closed;          // an operation waits for the open group's commit:
                        // newcomers wait for the next group
+  // Callers waiting for the open group's commit, and those the last
+  // commit released that have not begun another operation (for Linger).
+  struct proc *waiting[NPROC];
+  int nwaiting;
+  struct proc *released[NPROC];
+  int nreleased;
   uint group;          // number of the open group (the one begin_op joins)
   uint committed;      // number of the last group whose commit finished
-  struct log_header lh;
+  struct log_header lh;  // blocks of the open group that go through the log
+  uint nfresh;         // blocks of the open group written home directly
+  uint fresh[LOGSIZE];
+  // Blocks in use on disk that the open group freed (one bit per block):
+  // reallocating one of them in the same group must go through the log.
+  // (No disk here is bigger than FSSIZE; a block beyond it would set
+  // freed_beyond, which counts every such block as freed.)
+  uchar freed[(FSSIZE + 7) / 8];
+  int freed_beyond;
   // Private buffer for log-area I/O. Keeping log blocks out of the
   // buffer cache means a commit never needs a free cache slot (all the
   // transaction's blocks may be pinned), and the cache never holds stale
@@ -103,6 +149,18 @@ static void save_copies(void) {
   }
 }
 
+// Write the group's fresh blocks to their home locations and unpin them.
+// Must finish before the header: the committed inodes point at them.
+static void write_fresh(void) {
+  for (uint i = 0; i < log.nfresh; i++) {
+    struct buf *b = bread(log.dev, log.fresh[i]);     // pinned: a cache hit
+    bwrite(b);
+    bunpin(b);
+    brelse(b);
+  }
+  log.nfresh = 0;
+}
+
 // Write the committed blocks to their home locations. After a crash the
 // data comes from the log area; otherwise the pinned cache buffers
 // already hold exactly what was logged.
@@ -148,12 +206,33 @@ void initlog(int dev, struct superblock *sb) {
   log.committed = 0;
 }
 
+// Drop p from the released callers. Caller holds log.lock.
+static void forget_released(struct proc *p) {
+  for (int i = 0; i < log.nreleased; i++) {
+    if (log.released[i] == p) {
+      log.released[i] = log.released[--log.nreleased];
+      return;
+    }
+  }
+}
+
+// Whether a caller the last commit released is runnable and has not
+// begun another operation (state is read without the process table
+// lock: a stale answer costs one needless yield, or one missed join).
+static int released_runnable(void) {
+  for (int i = 0; i < log.nreleased; i++)
+    if (log.released[i] != myproc() && log.released[i]->state == RUNNABLE)
+      return 1;
+  return 0;
+}
+
 void begin_op(void) {
   acquire(&log.lock);
+  forget_released(myproc());
   for (;;) {
     if (log.committing || log.closed) {
       sleep(&log, &log.lock);
-    } else if (log.lh.n + (log.outstanding + 1) * MAXOPBLOCKS > log.cap) {
+    } else if (log.lh.n + log.nfresh + (log.outstanding + 1) * MAXOPBLOCKS > log.cap) {
       // Not enough room if every running operation used its full
       // allowance; wait for the current group to commit.
       sleep(&log, &log.lock);
@@ -178,10 +257,25 @@ void end_op(void) {
     panic("end_op: commit in progress");
   uint mine = log.group;   // a group cannot commit while we are in it
   log.outstanding--;
-  if (log.outstanding > 0) {
-    // Others are still in our group. Close it so that it ends, then wait
-    // for whoever ends last to commit it.
-    log.closed = 1;
+  if (log.outstanding == 0 && !log.closed && released_runnable()) {
+    // Last one out of a group nobody waits for yet. Before committing,
+    // give up the CPU once: the callers the previous commit released are
+    // usually about to start their next operation, and joining this
+    // group lets them share its commit instead of paying for their own.
+    // Each caller does this at most once per group, so the wait stays
+    // bounded (see "Linger" at the top).
+    release(&log.lock);
+    yield();
+    acquire(&log.lock);
+  }
+  if (log.outstanding > 0 || log.committing || group_done(mine)) {
+    // Others are still in our group (or already committing it). Close it
+    // so that it ends, then wait for whoever ends last to commit it.
+    if (!group_done(mine)) {
+      log.closed = 1;
+      if (log.nwaiting < NPROC)
+        log.waiting[log.nwaiting++] = myproc();
+    }
     while (!group_done(mine))
       sleep(&log, &log.lock);
     release(&log.lock);
@@ -198,39 +292,92 @@ void end_op(void) {
   log.group = mine + 1;
   log.committing = 0;
   log.closed = 0;
+  memmove(log.released, log.waiting, log.nwaiting * sizeof(log.waiting[0]));
+  log.nreleased = log.nwaiting;
+  log.nwaiting = 0;
   wakeup(&log);   // the group's waiters, and begin_ops for the next group
   release(&log.lock);
 }
 
 static void commit(void) {
-  if (log.lh.n == 0)
+  write_fresh();    // home, before anything on disk can point at them
+  if (log.lh.n > 0) {
+    save_copies();
+    write_header();   // the transaction is now durable
+    install(0);
+    log.lh.n = 0;
+    write_header();   // and now forgotten
+  }
+  memset(log.freed, 0, sizeof(log.freed));
+  log.freed_beyond = 0;
+}
+
+// Index of blockno in list[0..n), or n. Caller holds log.lock.
+static uint find(const uint *list, uint n, uint blockno) {
+  uint i;
+  for (i = 0; i < n; i++)
+    if (list[i] == blockno)
+      break;
+  return i;
+}
+
+static int freed_here(uint blockno) {
+  if (blockno >= FSSIZE)
+    return log.freed_beyond;
+  return (log.freed[blockno / 8] >> (blockno % 8)) & 1;
+}
+
+// Add b to the open group's copies unless it is there (or fresh)
+// already ("absorption": a block written twice in a group costs once).
+// Caller holds log.lock.
+static void add_logged(struct buf *b) {
+  if (find(log.fresh, log.nfresh, b->blockno) < log.nfresh)
+    return;   // written home directly at commit, with these changes too
+  if (find(log.lh.home, log.lh.n, b->blockno) < log.lh.n)
     return;
-  save_copies();
-  write_header();   // the transaction is now durable
-  install(0);
-  log.lh.n = 0;
-  write_header();   // and now forgotten
+  if (log.lh.n + log.nfresh >= log.cap)
+    panic("log_write: transaction too big");
+  log.lh.home[log.lh.n++] = b->blockno;
+  bpin(b);   // must stay cached until installed
+}
+
+static void in_transaction(struct buf *b, const char *who) {
+  if (b && !holdingsleep(&b->lock))
+    panic(who);
+  if (log.outstanding < 1)
+    panic(who);
 }
 
 void log_write(struct buf *b) {
-  if (!holdingsleep(&b->lock))
-    panic("log_write: buffer not locked");
-
   acquire(&log.lock);
-  if (log.outstanding < 1)
-    panic("log_write: outside of a transaction");
+  in_transaction(b, "log_write: buffer not locked or no transaction");
+  add_logged(b);
+  release(&log.lock);
+}
 
-  // A block written twice in one group is logged once ("absorption").
-  uint i;
-  for (i = 0; i < log.lh.n; i++)
-    if (log.lh.home[i] == b->blockno)
-      break;
-  if (i == log.lh.n) {
-    if (log.lh.n >= log.cap)
-      panic("log_write: transaction too big");
-    log.lh.home[i] = b->blockno;
-    log.lh.n++;
-    bpin(b);   // must stay cached until installed
+void log_write_fresh(struct buf *b) {
+  acquire(&log.lock);
+  in_transaction(b, "log_write_fresh: buffer not locked or no transaction");
+  if (freed_here(b->blockno) || find(log.lh.home, log.lh.n, b->blockno) < log.lh.n) {
+    add_logged(b);   // in use on disk until this group commits
+  } else if (find(log.fresh, log.nfresh, b->blockno) == log.nfresh) {
+    if (log.lh.n + log.nfresh >= log.cap)
+      panic("log_write_fresh: transaction too big");
+    log.fresh[log.nfresh++] = b->blockno;
+    bpin(b);   // must stay cached until written home
+  }
+  release(&log.lock);
+}
+
+void log_freed(uint blockno) {
+  acquire(&log.lock);
+  in_transaction(0, "log_freed: no transaction");
+  // A fresh block is still free on disk: reusing it needs no care.
+  if (find(log.fresh, log.nfresh, blockno) == log.nfresh) {
+    if (blockno < FSSIZE)
+      log.freed[blockno / 8] |= 1 << (blockno % 8);
+    else
+      log.freed_beyond = 1;
   }
   release(&log.lock);
 }

@@ -22,5 +22,12 @@ void end_op(void);
 // Record that a locked, modified buffer belongs to the current
 // operation; it reaches its home location only after commit.
 void log_write(struct buf *b);
+// Like log_write, for a block the operation has just allocated and
+// filled: unless this group freed it, it is written home directly at
+// commit (before the commit record) instead of through the log.
+void log_write_fresh(struct buf *b);
+// The operation has freed block blockno in the bitmap; until the group
+// commits, the block is still in use on disk.
+void log_freed(uint blockno);
 
 #endif
