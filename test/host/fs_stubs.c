@@ -212,6 +212,18 @@ void panic(const char *msg) {
   host_fail("kernel panic: %s", msg);
 }
 
+// ---- the mappings' page cache (mm/filemap.c) ---------------------------------
+// The host file system has no mappings, so no file page is ever cached:
+// read() and write() have nothing to overlay or update.
+
+void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n) {
+  (void)ip; (void)dst; (void)off; (void)n;
+}
+
+void filemap_written(struct inode *ip, uint off, uint n) {
+  (void)ip; (void)off; (void)n;
+}
+
 // ---- system-call arguments -----------------------------------------------
 // The wrappers below stash their arguments here; the argint/argstr/argptr
 // stand-ins hand them to the sys_* handlers. A null pointer plays the part
