@@ -73,6 +73,14 @@ static inline int fork_or_exit(void) {
   return pid;
 }
 
+// Blocks written to the disk since boot (the log included): what reached
+// the disk, where read() would also see what is only in the page cache.
+static inline uint disk_writes(void) {
+  struct memstat m;
+  memstat(&m);
+  return m.disk_writes;
+}
+
 // Fork a child that reads (do_write 0) or writes (1) *a. Returns 1 if the
 // child was killed before it could report surviving through a pipe.
 static inline int child_dies(int do_write, volatile char *a) {
@@ -157,7 +165,8 @@ static inline int create_file(char fill, int size) {
   return fd;
 }
 
-// FILE's byte at off, read through a descriptor of its own.
+// FILE's byte at off, read through a descriptor of its own (what read()
+// returns: the shared mappings' cache when the page is in it).
 static inline char file_byte(int off) {
   char c = 0;
   int fd = open(FILE, O_RDONLY);

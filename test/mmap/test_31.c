@@ -21,13 +21,6 @@ void poke(int fd, int off, char *s) {
   write(fd, s, strlen(s));
 }
 
-// Blocks written to the disk since boot (the log included).
-static uint disk_writes(void) {
-  struct memstat m;
-  memstat(&m);
-  return m.disk_writes;
-}
-
 int
 main(int argc, char *argv[])
 {

@@ -6,12 +6,6 @@
 #define FILE "mm40.dat"
 #include "mmtest.h"
 
-static uint disk_writes(void) {
-  struct memstat st;
-  memstat(&st);
-  return st.disk_writes;
-}
-
 // Blocks written by msync of the whole 4-page mapping.
 static uint msync_cost(char *p) {
   uint before = disk_writes();

@@ -34,14 +34,10 @@ main(int argc, char *argv[])
          m[PGSIZE + 200] == 'g' && m[PGSIZE + 203] == 'w');
 
   int down[2], up[2];            // parent -> child, child -> parent
-  if (pipe(down) < 0 || pipe(up) < 0) {   // (out of memory under FAULTS)
-    report("two pipes", 0);
-    exit();
-  }
-  int pid = fork();
+  pipe_or_exit(down);
+  pipe_or_exit(up);
+  int pid = fork_with_pipes(down, up);
   if (pid == 0) {
-    close(down[1]);              // a parent that dies must not leave us waiting
-    close(up[0]);
     // The child maps the file itself and talks through it.
     int cfd = open(FILE, O_RDWR);
     char *c = mmap(0, PGSIZE, RW, MAP_SHARED, cfd, 0);
@@ -53,8 +49,6 @@ main(int argc, char *argv[])
     write(up[1], c[50] == 'P' ? "y" : "n", 1);   // the parent wrote it with write()
     exit();
   }
-  close(down[0]);                // a child that dies (out of memory) gives end-of-file
-  close(up[1]);
   char ack = 0;
   write(down[1], "g", 1);
   read(up[0], &ack, 1);

@@ -11,12 +11,6 @@
 #define FILE "mm52.dat"
 #include "mmtest.h"
 
-static uint disk_writes(void) {
-  struct memstat m;
-  memstat(&m);
-  return m.disk_writes;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -37,14 +31,10 @@ main(int argc, char *argv[])
 
   // Another process's stores: it maps the file and stores, then waits.
   int down[2], up[2];
-  if (pipe(down) < 0 || pipe(up) < 0) {   // (out of memory under FAULTS)
-    report("two pipes", 0);
-    exit();
-  }
-  int pid = fork();
+  pipe_or_exit(down);
+  pipe_or_exit(up);
+  int pid = fork_with_pipes(down, up);
   if (pid == 0) {
-    close(down[1]);              // a parent that dies must not leave us waiting
-    close(up[0]);
     char *c = mmap(0, PGSIZE, RW, MAP_SHARED, fd, 0);
     if (c != MAP_FAILED)
       c[7] = 'K';
@@ -53,8 +43,6 @@ main(int argc, char *argv[])
     read(down[0], &go, 1);      // keep the mapping until the parent is done
     exit();
   }
-  close(down[0]);                // a child that dies (out of memory) gives end-of-file
-  close(up[1]);
   char ack;
   read(up[0], &ack, 1);
   w = disk_writes();

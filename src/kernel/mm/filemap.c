@@ -221,33 +221,37 @@ static char *cached_page(struct inode *ip, uint off) {
   return pageset_lookup(ip->mapcache, off / PGSIZE);
 }
 
-void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n) {
+// Which way filemap_sync_cache copies.
+enum cache_copy {
+  CACHE_TO_READER,   // read(): the cached bytes over what readi gave
+  FILE_TO_CACHE,     // after write(): the file's new bytes into the cache
+};
+
+// For every cached page overlapping [off, off+n), copy its part one way.
+// For FILE_TO_CACHE only the bytes written: the rest of the page may hold
+// stores through a mapping that are not on disk yet; they are read back
+// from the buffer cache, so the cache holds exactly what the file holds.
+static void sync_cache(struct inode *ip, char *dst, uint off, uint n, enum cache_copy way) {
   for (uint done = 0; done < n;) {
     uint at = off + done;
     uint chunk = PGSIZE - at % PGSIZE;
     if (chunk > n - done)
       chunk = n - done;
     char *page = cached_page(ip, at);
-    if (page)
+    if (page && way == CACHE_TO_READER)
       memmove(dst + done, page + at % PGSIZE, chunk);
+    else if (page)
+      readi(ip, page + at % PGSIZE, at, chunk);
     done += chunk;
   }
 }
 
+void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n) {
+  sync_cache(ip, dst, off, n, CACHE_TO_READER);
+}
+
 void filemap_written(struct inode *ip, uint off, uint n) {
-  for (uint done = 0; done < n;) {
-    uint at = off + done;
-    uint chunk = PGSIZE - at % PGSIZE;
-    if (chunk > n - done)
-      chunk = n - done;
-    char *page = cached_page(ip, at);
-    // Only the bytes written: the rest of the page may hold stores
-    // through a mapping that are not on disk yet. Read back from the
-    // buffer cache, so the cache holds exactly what the file holds.
-    if (page)
-      readi(ip, page + at % PGSIZE, at, chunk);
-    done += chunk;
-  }
+  sync_cache(ip, 0, off, n, FILE_TO_CACHE);
 }
 
 int filemap_fsync(struct inode *ip, pde_t *pgdir) {

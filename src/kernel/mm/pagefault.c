@@ -63,23 +63,29 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
   return FAULT_FIXED;
 }
 
+// Give a store its own copy of the shared page pte maps, mapped with
+// perm; our reference to the original goes. alloc: kalloc, or kalloc_cow
+// for the program image (see kalloc.h).
+static enum fault_result copy_for_store(pte_t *pte, uint perm, char *(*alloc)(void)) {
+  char *page = P2V(PTE_ADDR(*pte));
+  char *copy = alloc();
+  if (copy == 0)
+    return FAULT_NO_MEMORY;
+  memmove(copy, page, PGSIZE);
+  *pte = V2P(copy) | PTE_P | perm;
+  kfree(page);                    // drop our share of the original
+  return FAULT_FIXED;
+}
+
 // A store to a page of the program image (text, data, stack, heap: below
 // p->sz) that fork shares copy-on-write. Every such page is mapped
 // writable unless fork shared it, so a present, read-only user page here
 // is one of those: copy it, or, when no other process maps it any more,
 // take it back writable.
 static enum fault_result cow_fault(pte_t *pte) {
-  char *page = P2V(PTE_ADDR(*pte));
-  if (kref_count(page) > 1) {
-    char *copy = kalloc_cow();
-    if (copy == 0)
-      return FAULT_NO_MEMORY;
-    memmove(copy, page, PGSIZE);
-    *pte = V2P(copy) | PTE_FLAGS(*pte) | PTE_W;
-    kfree(page);                  // drop our share of the original
-  } else {
-    *pte |= PTE_W;
-  }
+  if (kref_count(P2V(PTE_ADDR(*pte))) > 1)
+    return copy_for_store(pte, PTE_FLAGS(*pte) | PTE_W, kalloc_cow);
+  *pte |= PTE_W;
   return FAULT_FIXED;
 }
 
@@ -123,12 +129,9 @@ enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
     int shared_region = (r->flags & MAP_SHARED) != 0;
     if (write && !(*pte & PTE_W) && !shared_region && kref_count(page) > 1) {
       // Copy-on-write: this process gets its own copy.
-      char *copy = kalloc();
-      if (copy == 0)
-        return FAULT_NO_MEMORY;
-      memmove(copy, page, PGSIZE);
-      *pte = V2P(copy) | PTE_P | mmap_pte_perm(r, 0);
-      kfree(page);                // drop our share of the original
+      enum fault_result rc = copy_for_store(pte, mmap_pte_perm(r, 0), kalloc);
+      if (rc != FAULT_FIXED)
+        return rc;
     } else {
       // Permissions were narrower than the region allows (the page was
       // copy-on-write but is ours alone now, or mprotect widened them).
