@@ -12,6 +12,7 @@
 #include "mm/kalloc.h"
 #include "mm/vm.h"
 #include "mm/mmap.h"
+#include "mm/vmspace.h"
 #include "mm/pageset.h"
 #include "mm/filemap.h"
 #include "mm/pagefault.h"
@@ -65,28 +66,28 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
 // Why an address outside every region cannot be served: page 0, the
 // guard page (present but not user-accessible: the only such user page),
 // or nothing at all.
-static enum fault_result outside_regions(struct proc *p, uint va) {
+static enum fault_result outside_regions(struct vmspace *vm, uint va) {
   if (va < USERBASE)
     return FAULT_NULL;
-  pte_t *pte = walkpgdir(p->pgdir, (void *)va, 0);
+  pte_t *pte = walkpgdir(vm->pgdir, (void *)va, 0);
   if (pte && (*pte & PTE_P) && !(*pte & PTE_U))
     return FAULT_GUARD;
   return FAULT_NO_MAPPING;
 }
 
-enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
+enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
   if (va >= KERNBASE)
     return FAULT_KERNEL;
-  struct region *r = mmap_find(p, va);
+  struct region *r = mmap_find(vm, va);
   if (r == 0)
-    return outside_regions(p, va);
+    return outside_regions(vm, va);
   int write = (err & PF_WRITE) != 0;
   if (r->prot == PROT_NONE)
     return FAULT_PROT_NONE;
   if (write && !(r->prot & PROT_WRITE))
     return FAULT_READ_ONLY;
 
-  pte_t *pte = walkpgdir(p->pgdir, (void *)va, 1);
+  pte_t *pte = walkpgdir(vm->pgdir, (void *)va, 1);
   if (pte == 0)
     return FAULT_NO_MEMORY;       // for the page table
 
@@ -117,8 +118,8 @@ enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
   return FAULT_FIXED;
 }
 
-int fault_region(struct proc *p, uint va, uint *start, uint *end, int *prot) {
-  struct region *r = va < KERNBASE ? mmap_find(p, va) : 0;
+int fault_region(struct vmspace *vm, uint va, uint *start, uint *end, int *prot) {
+  struct region *r = va < KERNBASE ? mmap_find(vm, va) : 0;
   if (r == 0)
     return -1;
   *start = r->start;

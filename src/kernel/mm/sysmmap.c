@@ -14,6 +14,7 @@
 #include "proc/syscalls.h"
 #include "mm/kmalloc.h"
 #include "mm/mmap.h"
+#include "mm/vmspace.h"
 #include "fs/file.h"
 #include "fs/inode.h"
 #include "lib/klib.h"
@@ -110,7 +111,7 @@ static int do_mmap(uint addr, int length, int prot, int flags, int fd, int offse
       flags = (flags & ~MAP_SHARED) | MAP_PRIVATE;
   }
   uint len = PGROUNDUP((uint)length);
-  return mmap_map(myproc(), addr, len, prot, flags, course_file, f, (uint)offset);
+  return mmap_map(myproc()->vm, addr, len, prot, flags, course_file, f, (uint)offset);
 }
 
 int sys_mmap(void) {
@@ -130,7 +131,7 @@ int sys_munmap(void) {
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0)
     return -1;
-  return mmap_unmap(myproc(), (uint)addr, end);
+  return mmap_unmap(myproc()->vm, (uint)addr, end);
 }
 
 int sys_mprotect(void) {
@@ -140,7 +141,7 @@ int sys_mprotect(void) {
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0 || (prot & ~KNOWN_PROT))
     return -1;
-  return mmap_protect(myproc(), (uint)addr, end, effective_prot(prot));
+  return mmap_protect(myproc()->vm, (uint)addr, end, effective_prot(prot));
 }
 
 int sys_msync(void) {
@@ -151,7 +152,7 @@ int sys_msync(void) {
   if (end == 0 || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
       ((flags & MS_ASYNC) && (flags & MS_SYNC)))
     return -1;
-  return mmap_sync(myproc(), (uint)addr, end, (uint)addr + (uint)length);
+  return mmap_sync(myproc()->vm, (uint)addr, end, (uint)addr + (uint)length);
 }
 
 // pmap(pid, out, max): copy up to max region descriptions of pid (0 for
@@ -171,9 +172,15 @@ int sys_pmap(void) {
     return -1;
   if (pid == 0)
     pid = myproc()->pid;
-  int n = proc_describe_regions(pid, buf, max);
-  if (n >= 0)
+  // Hold a reference, so the vmspace outlives an exit or exec of pid while
+  // mmap_describe reads it (under its lock).
+  struct vmspace *vm = proc_vmspace_get(pid);
+  int n = -1;
+  if (vm) {
+    n = mmap_describe(vm, buf, max);
+    vmspace_release(vm);
     memmove(out, buf, (n < max ? n : max) * sizeof(*buf));
+  }
   kmfree(buf);
   return n;
 }
