@@ -61,7 +61,7 @@ DEFAULT_OSTEP_FOLDERS = ["test/example", "test/kmalloc", "test/mmap"]
 # (each of these catches its bug on an unfixed kernel in a single run, measured on
 # both CPU counts); the "faults" suite runs it under fault injection too.
 HOSTILE_FOLDER = "test/hostile"
-HOSTILE_RACE_TESTS = (1, 2, 3, 6, 9, 20)
+HOSTILE_RACE_TESTS = (1, 2, 3, 6, 9, 20, 106)
 
 # The FAULTS values of the "faults" suite (when FAULTS is not set in the environment)
 # and the CPUs each runs on: first a setting where everything fails now and then;

@@ -15,20 +15,23 @@
 //    tables happens holding vm->lock; the functions that make them check
 //    it (vmspace_assert_locked). The one exception is the teardown after
 //    the last reference: nobody else can reach the vmspace then.
-//  - ref counts the processes whose ->vm it is plus pmap readers, and
-//    changes under vm->lock. A process's ->vm changes only under the
-//    process table lock (proc_set_vmspace), where pmap takes its reference
-//    (proc_vmspace_get), so no reference is ever taken on a dying vmspace.
+//  - ref counts the processes whose ->vm it is plus pmap readers. It
+//    changes with atomic instructions (lock xadd), so it needs no lock. A
+//    process's ->vm changes only under the process table lock
+//    (proc_set_vmspace), where pmap takes its reference (proc_vmspace_get):
+//    no reference is ever taken on a vmspace whose last one is going.
 //  - [USERBASE, sz) is mapped page by page (the stack guard page without
 //    PTE_U); page 0 never is; mmap regions lie at or above PGROUNDUP(sz).
 //
 // Lock order (outer first), as the code takes them:
-//  - ptable.lock -> vm->lock: pmap takes its reference, and wait() drops
-//    the zombie's, holding the process table lock. (wait's drop is the
-//    last one unless a pmap holds one: it then frees the page tables and
-//    the record, so ptable.lock also comes before kalloc's and kmalloc's
-//    locks, as it did when wait freed the page directory itself.)
 //  - vm->lock -> kalloc's lock: munmap frees page tables holding vm->lock.
+//  - ptable.lock and vm->lock never nest: pmap takes its reference under
+//    ptable.lock and reads under vm->lock after releasing it. wait() drops
+//    the zombie's reference holding ptable.lock; when that is the last one
+//    it frees pages, page tables and the record there, so ptable.lock comes
+//    before kalloc's and kmalloc's locks (as when wait freed the page
+//    directory itself), and the regions are gone already (exit), so
+//    nothing sleeps.
 //  - vm->lock is a spinlock: nothing that sleeps runs under it. Writing
 //    pages back (inode sleeplocks, the log) and freeing region records
 //    (filemap_detach locks the inode, fileclose may free one) happen
@@ -105,16 +108,11 @@ void vmspace_switch(struct vmspace *vm) {
 }
 
 void vmspace_hold(struct vmspace *vm) {
-  acquire(&vm->lock);
-  vm->ref++;
-  release(&vm->lock);
+  __atomic_add_fetch(&vm->ref, 1, __ATOMIC_SEQ_CST);
 }
 
 void vmspace_release(struct vmspace *vm) {
-  acquire(&vm->lock);
-  int last = --vm->ref == 0;
-  release(&vm->lock);
-  if (!last)
+  if (__atomic_sub_fetch(&vm->ref, 1, __ATOMIC_SEQ_CST) > 0)
     return;
   // Nobody else can reach vm now, so its page tables go without the lock.
   mmap_release_all(vm);

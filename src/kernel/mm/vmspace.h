@@ -16,7 +16,7 @@ struct pmap_entry;
 struct vmspace {
   struct spinlock lock;     // held for every change to the region tree and
                             // every free of a page table (see vmspace.c)
-  int ref;                  // processes running in it + readers (pmap); under lock
+  int ref;                  // processes running in it + readers (pmap); atomic
   pde_t *pgdir;             // the page directory (the kernel half is shared)
   uint sz;                  // end of [USERBASE, sz): text, data, stack, heap
   struct rb_root regions;   // mmap regions, keyed by start (mm/mmap.c)
