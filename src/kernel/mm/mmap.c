@@ -132,6 +132,12 @@ static void tree_set_start(struct vmspace *vm, struct region *r, uint start) {
   refresh_gap(r);
 }
 
+// pmap reports a region's protection, so it changes under the lock too.
+static void tree_set_prot(struct vmspace *vm, struct region *r, int prot) {
+  vmspace_assert_locked(vm, "tree_set_prot");
+  r->prot = prot;
+}
+
 static void tree_set_end(struct vmspace *vm, struct region *r, uint end) {
   vmspace_assert_locked(vm, "tree_set_end");
   r->end = end;
@@ -527,7 +533,7 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
 
   for (struct region *r = mmap_find(vm, start); r && r->start < end; r = next_region(r)) {
     acquire(&vm->lock);
-    r->prot = prot;
+    tree_set_prot(vm, r, prot);
     release(&vm->lock);
     // Present pages take the new permissions now; copy-on-write pages
     // stay read-only until their next write fault.

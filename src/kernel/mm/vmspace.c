@@ -115,6 +115,8 @@ void vmspace_release(struct vmspace *vm) {
   if (__atomic_sub_fetch(&vm->ref, 1, __ATOMIC_SEQ_CST) > 0)
     return;
   // Nobody else can reach vm now, so its page tables go without the lock.
+  // (After exit's vmspace_unmap_all there are no regions left, so wait(),
+  // which holds ptable.lock, never sleeps here.)
   mmap_release_all(vm);
   freevm(vm->pgdir);
   kmfree(vm);
