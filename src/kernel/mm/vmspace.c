@@ -13,8 +13,9 @@
 //  - Every change to the region tree (insert, remove, moving a region's
 //    ends or changing its protection) and every free of one of its page
 //    tables happens holding vm->lock; the functions that make them check
-//    it (vmspace_assert_locked). The one exception is the teardown after
-//    the last reference: nobody else can reach the vmspace then.
+//    it (vmspace_assert_locked). The one exception is freeing the page
+//    tables and directory after the last reference: nobody else can reach
+//    the vmspace then.
 //  - ref counts the processes whose ->vm it is plus pmap readers. It
 //    changes with atomic instructions (lock xadd), so it needs no lock. A
 //    process's ->vm changes only under the process table lock
@@ -35,9 +36,9 @@
 //  - vm->lock is a spinlock: nothing that sleeps runs under it. Writing
 //    pages back (inode sleeplocks, the log) and freeing region records
 //    (filemap_detach locks the inode, fileclose may free one) happen
-//    before it is taken or after it is released. Sleeplocks may be held
-//    when it is taken: exec's failure path releases its new vmspace
-//    holding the program's inode lock inside a log operation.
+//    before it is taken or after it is released. No code takes it while
+//    holding a sleeplock or inside a log operation today; that would be
+//    allowed, since its holders never wait for either.
 //  - pageset locks and kmalloc's locks never nest with vm->lock.
 #include "types.h"
 #include "param.h"
