@@ -96,14 +96,14 @@ static void kill_faulting(struct proc *p, struct trapframe *tf, uint addr,
     reason = KILL_GUARD;
     break;
   case FAULT_READ_ONLY:
-    fault_region(p, addr, &start, &end, &prot);
+    fault_region(p->vm, addr, &start, &end, &prot);
     cprintf("pid %d %s: killed: store into read-only mapping 0x%x-0x%x (%s) "
             "at addr 0x%x, eip 0x%x\n", p->pid, p->name, start, end,
             prot_name(prot), addr, tf->eip);
     reason = KILL_READ_ONLY;
     break;
   case FAULT_PROT_NONE:
-    fault_region(p, addr, &start, &end, &prot);
+    fault_region(p->vm, addr, &start, &end, &prot);
     cprintf("pid %d %s: killed: PROT_NONE mapping 0x%x-0x%x (%s at addr 0x%x), "
             "eip 0x%x\n", p->pid, p->name, start, end, access, addr, tf->eip);
     reason = KILL_PROT_NONE;
@@ -181,7 +181,7 @@ void trap(struct trapframe *tf) {
     if (p && addr < KERNBASE) {
       // A fault on a user address, from user code or from the kernel
       // touching a user buffer: lazily-mapped pages are filled here.
-      if ((why = handle_page_fault(p, addr, tf->err)) == FAULT_FIXED)
+      if ((why = handle_page_fault(p->vm, addr, tf->err)) == FAULT_FIXED)
         break;
     }
     if ((tf->cs & 3) == DPL_USER && p) {

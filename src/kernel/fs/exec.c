@@ -5,9 +5,10 @@
 //   0               page 0, never mapped (NULL pointers fault)
 //   USERBASE ..     program segments (text, data, bss)
 //   next page       guard page, mapped but not user-accessible
-//   next page       stack, top = sz; holds argv strings, then
+//   next page       stack, top = the image's end; holds argv strings, then
 //                   [0xffffffff, argc, argv, argv[0..argc-1], 0] at sp
-// Nothing of the old image is touched until the new one is complete.
+// The image is built in a new address space (mm/vmspace.h); nothing of the
+// old one is touched until the new one is complete.
 #include "types.h"
 #include "param.h"
 #include "stat.h"
@@ -15,8 +16,7 @@
 #include "memlayout.h"
 #include "arch/x86.h"
 #include "proc/proc.h"
-#include "mm/vm.h"
-#include "mm/mmap.h"
+#include "mm/vmspace.h"
 #include "dev/console.h"
 #include "lib/klib.h"
 #include "fs/elf.h"
@@ -26,45 +26,41 @@
 
 #define ELF_CLASS_32 1   // ident[0] is EI_CLASS (byte 4 of the file)
 
-// Load every PT_LOAD segment of ip into pgdir. Returns the image size
-// (end of the highest segment), or 0 on failure. Nothing may load below
-// USERBASE: page 0 stays unmapped.
-static uint load_segments(pde_t *pgdir, struct inode *ip, struct elfhdr *eh) {
-  uint sz = USERBASE;
+// Load every PT_LOAD segment of ip into vm (empty, ending at USERBASE).
+// 0, or -1 on failure or when there is nothing to load. Nothing may load
+// below USERBASE: page 0 stays unmapped.
+static int load_segments(struct vmspace *vm, struct inode *ip, struct elfhdr *eh) {
   struct proghdr ph;
 
   for (uint i = 0; i < eh->phnum; i++) {
     uint off = eh->phoff + i * sizeof(ph);
     if (off < eh->phoff || readi(ip, (char *)&ph, off, sizeof(ph)) != sizeof(ph))
-      return 0;
+      return -1;
     if (ph.type != ELF_PROG_LOAD || ph.memsz == 0)
       continue;
     if (ph.memsz < ph.filesz)
-      return 0;
+      return -1;
     if (ph.vaddr + ph.memsz < ph.vaddr)   // wraps around
-      return 0;
-    if (ph.vaddr % PGSIZE != 0)           // loaduvm maps whole pages
-      return 0;
+      return -1;
+    if (ph.vaddr % PGSIZE != 0)           // segments are loaded in whole pages
+      return -1;
     if (ph.vaddr < USERBASE)
-      return 0;
-    if (ph.vaddr + ph.memsz > sz) {
-      // allocuvm hands out zeroed pages, which provides the bss.
-      if (allocuvm(pgdir, sz, ph.vaddr + ph.memsz) == 0)
-        return 0;
-      sz = ph.vaddr + ph.memsz;
-    }
-    if (loaduvm(pgdir, (char *)ph.vaddr, ip, ph.off, ph.filesz) < 0)
-      return 0;
+      return -1;
+    // New pages are zeroed, which provides the bss.
+    if (vmspace_extend(vm, ph.vaddr + ph.memsz) < 0)
+      return -1;
+    if (vmspace_load(vm, ph.vaddr, ip, ph.off, ph.filesz) < 0)
+      return -1;
   }
-  return sz > USERBASE ? sz : 0;
+  return vmspace_heap_end(vm) > USERBASE ? 0 : -1;
 }
 
 int exec(char *path, char **argv) {
   struct proc *p = myproc();
   struct inode *ip;
-  pde_t *pgdir = 0;
+  struct vmspace *vm = 0;
   struct elfhdr eh;
-  uint sz, sp, stack_base;
+  uint sp, stack_base;
   uint ustack[3 + MAXARG + 1];
   int argc;
 
@@ -82,22 +78,18 @@ int exec(char *path, char **argv) {
     goto bad;
   if (eh.magic != ELF_MAGIC || eh.ident[0] != ELF_CLASS_32)
     goto bad;
-  if ((pgdir = setupkvm()) == 0)
+  if ((vm = vmspace_create()) == 0)
     goto bad;
-  if ((sz = load_segments(pgdir, ip, &eh)) == 0)
+  if (load_segments(vm, ip, &eh) < 0)
     goto bad;
   iunlockput(ip);
   end_op();
   ip = 0;
 
   // Guard page plus one stack page, on the next page boundary.
-  sz = PGROUNDUP(sz);
-  if (sz + 2 * PGSIZE < sz || allocuvm(pgdir, sz, sz + 2 * PGSIZE) == 0)
+  if ((sp = vmspace_add_stack(vm)) == 0)
     goto bad;
-  sz += 2 * PGSIZE;
-  clearpteu(pgdir, (char *)(sz - 2 * PGSIZE));
-  stack_base = sz - PGSIZE;
-  sp = sz;
+  stack_base = sp - PGSIZE;
 
   // The strings first (word aligned), remembering where each went; they
   // are kernel copies, so their lengths cannot change under us.
@@ -110,7 +102,7 @@ int exec(char *path, char **argv) {
     if (len > sp - stack_base)
       goto bad;
     sp = (sp - len) & ~3;
-    if (sp < stack_base || copyout(pgdir, sp, argv[argc], len) < 0)
+    if (sp < stack_base || vmspace_copyout(vm, sp, argv[argc], len) < 0)
       goto bad;
     ustack[3 + argc] = sp;
   }
@@ -124,7 +116,7 @@ int exec(char *path, char **argv) {
   if (frame > sp - stack_base)
     goto bad;
   sp -= frame;
-  if (copyout(pgdir, sp, ustack, frame) < 0)
+  if (vmspace_copyout(vm, sp, ustack, frame) < 0)
     goto bad;
 
   // Name the process after the last path element.
@@ -134,22 +126,16 @@ int exec(char *path, char **argv) {
       last = s + 1;
   safestrcpy(p->name, last, sizeof(p->name));
 
-  // Success is certain from here on: switch to the new image.
-  pde_t *oldpgdir = p->pgdir;
-  p->pgdir = pgdir;
-  p->sz = sz;
+  // Success is certain from here on: switch to the new image (the old
+  // one's regions, shared file pages written back, and memory go).
   p->tf->eip = eh.entry;
   p->tf->esp = sp;
-  switchuvm(p);
-  // The old image's mmap regions go with it (shared file pages are
-  // written back from oldpgdir), then its memory.
-  mmap_release_all(p, oldpgdir);
-  freevm(oldpgdir);
+  vmspace_switch(vm);
   return 0;
 
 bad:
-  if (pgdir)
-    freevm(pgdir);
+  if (vm)
+    vmspace_release(vm);
   if (ip) {
     iunlockput(ip);
     end_op();

@@ -1,7 +1,7 @@
-// mmap regions: the per-process red-black tree and the operations on it.
+// mmap regions: the per-address-space red-black tree and the operations on it.
 //
-// Each process keeps its regions in proc->regions, an intrusive red-black
-// tree ordered by start address (lib/rbtree.h). Every node also caches
+// Each address space keeps its regions in vmspace->regions, an intrusive
+// red-black tree ordered by start address (lib/rbtree.h). Every node also caches
 //   gap     = start - (end of the previous region, or 0)
 //   max_gap = the largest gap in its subtree
 // so that looking up the region holding an address (page faults), the
@@ -10,6 +10,10 @@
 //
 // Pages are not allocated here: the page-fault handler fills them in on
 // first touch (mm/pagefault.c). Unmapping frees whatever pages are there.
+//
+// Locking: tree changes and page-table frees hold vm->lock, never across
+// anything that sleeps (write-back, freeing a region record); the rules and
+// the lock order are at the top of mm/vmspace.c.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -22,6 +26,7 @@
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
 #include "mm/mmap.h"
+#include "mm/vmspace.h"
 #include "mm/pageset.h"
 #include "mm/filemap.h"
 #include "fs/file.h"
@@ -47,18 +52,14 @@ int mmap_region_count(void) {
   return n;
 }
 
-void mmap_proc_init(struct proc *p) {
-  static int once;
-  if (!once) {   // the first call comes from userinit, before other CPUs run
-    once = 1;
-    initlock(&count_lock, "region count");
-  }
-  p->regions.node = 0;
-  p->nregions = 0;
-  initlock(&p->regions_lock, "regions");
+void mmap_init(void) {
+  initlock(&count_lock, "region count");
 }
 
 // ---- the tree ------------------------------------------------------------
+//
+// The functions here that change the tree need the caller to hold vm->lock
+// (vmspace.c): pmap of another process reads the tree under it.
 
 #define REGION(n) rb_entry(n, struct region, node)
 
@@ -93,60 +94,62 @@ static void refresh_gap(struct region *r) {
   rb_augment_path(&r->node, &gap_augment);
 }
 
-static void tree_insert(struct proc *p, struct region *r) {
-  struct rb_node **link = &p->regions.node, *parent = 0;
+static void tree_insert(struct vmspace *vm, struct region *r) {
+  struct rb_node **link = &vm->regions.node, *parent = 0;
   while (*link) {
     parent = *link;
     link = r->start < REGION(parent)->start ? &parent->left : &parent->right;
   }
-  acquire(&p->regions_lock);
+  vmspace_assert_locked(vm, "tree_insert");
   rb_link_node(&r->node, parent, link);
   r->gap = 0;
   r->max_gap = 0;
-  rb_insert_fixup(&p->regions, &r->node, &gap_augment);
+  rb_insert_fixup(&vm->regions, &r->node, &gap_augment);
   refresh_gap(r);
   struct region *next = next_region(r);
   if (next)
     refresh_gap(next);
-  p->nregions++;
-  release(&p->regions_lock);
+  vm->nregions++;
 }
 
-static void tree_remove(struct proc *p, struct region *r) {
-  acquire(&p->regions_lock);
+static void tree_remove(struct vmspace *vm, struct region *r) {
+  vmspace_assert_locked(vm, "tree_remove");
   struct region *next = next_region(r);
-  rb_erase(&p->regions, &r->node, &gap_augment);
+  rb_erase(&vm->regions, &r->node, &gap_augment);
   if (next)
     refresh_gap(next);
-  p->nregions--;
-  release(&p->regions_lock);
+  vm->nregions--;
 }
 
 // Move r's start up (dropping its head) or its end down (dropping its
 // tail); its place in the order does not change.
-static void tree_set_start(struct proc *p, struct region *r, uint start) {
-  acquire(&p->regions_lock);
+static void tree_set_start(struct vmspace *vm, struct region *r, uint start) {
+  vmspace_assert_locked(vm, "tree_set_start");
   uint dropped = start - r->start;
   r->start = start;
   r->offset += dropped;
   r->pgoff += dropped / PGSIZE;
   refresh_gap(r);
-  release(&p->regions_lock);
 }
 
-static void tree_set_end(struct proc *p, struct region *r, uint end) {
-  acquire(&p->regions_lock);
+// pmap reports a region's protection, so it changes under the lock too.
+static void tree_set_prot(struct vmspace *vm, struct region *r, int prot) {
+  vmspace_assert_locked(vm, "tree_set_prot");
+  r->prot = prot;
+}
+
+static void tree_set_end(struct vmspace *vm, struct region *r, uint end) {
+  vmspace_assert_locked(vm, "tree_set_end");
   r->end = end;
   struct region *next = next_region(r);
   if (next)
     refresh_gap(next);
-  release(&p->regions_lock);
 }
 
 #ifndef MMAP_LINEAR_BASELINE
 
-struct region *mmap_find(struct proc *p, uint va) {
-  struct rb_node *n = p->regions.node;
+struct region *mmap_find(struct vmspace *vm, uint va) {
+  struct rb_node *n = vm->regions.node;
   while (n) {
     struct region *r = REGION(n);
     if (va < r->start)
@@ -160,8 +163,8 @@ struct region *mmap_find(struct proc *p, uint va) {
 }
 
 // The lowest region ending above va (it may start above va too), or 0.
-static struct region *first_ending_after(struct proc *p, uint va) {
-  struct rb_node *n = p->regions.node;
+static struct region *first_ending_after(struct vmspace *vm, uint va) {
+  struct rb_node *n = vm->regions.node;
   struct region *best = 0;
   while (n) {
     struct region *r = REGION(n);
@@ -181,8 +184,8 @@ static struct region *first_ending_after(struct proc *p, uint va) {
 // a linked list of regions would do them, walking from the lowest region.
 // Only for measuring what the tree buys; never the default.
 
-struct region *mmap_find(struct proc *p, uint va) {
-  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n)) {
+struct region *mmap_find(struct vmspace *vm, uint va) {
+  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n)) {
     struct region *r = REGION(n);
     if (va < r->start)
       return 0;
@@ -192,8 +195,8 @@ struct region *mmap_find(struct proc *p, uint va) {
   return 0;
 }
 
-static struct region *first_ending_after(struct proc *p, uint va) {
-  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n))
+static struct region *first_ending_after(struct vmspace *vm, uint va) {
+  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n))
     if (REGION(n)->end > va)
       return REGION(n);
   return 0;
@@ -201,8 +204,8 @@ static struct region *first_ending_after(struct proc *p, uint va) {
 
 #endif
 
-int mmap_overlaps(struct proc *p, uint start, uint end) {
-  struct region *r = first_ending_after(p, start);
+int mmap_overlaps(struct vmspace *vm, uint start, uint end) {
+  struct region *r = first_ending_after(vm, start);
   return r && r->start < end;
 }
 
@@ -228,14 +231,14 @@ static int lowest_fit(struct rb_node *n, uint len, uint low, uint *out) {
 
 // Choose where a new mapping of len bytes goes: the lowest free range at
 // or above MMAP_BASE. Returns 0 when none fits below KERNBASE.
-static uint find_free_range(struct proc *p, uint len) {
+static uint find_free_range(struct vmspace *vm, uint len) {
   uint a;
 #ifndef MMAP_LINEAR_BASELINE
-  if (lowest_fit(p->regions.node, len, MMAP_BASE, &a))
+  if (lowest_fit(vm->regions.node, len, MMAP_BASE, &a))
     return a;
 #else
   a = MMAP_BASE;   // list baseline: walk the regions in order
-  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n)) {
+  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n)) {
     struct region *r = REGION(n);
     if (r->end <= a)
       continue;
@@ -248,7 +251,7 @@ static uint find_free_range(struct proc *p, uint len) {
   return 0;
 #endif
   // Past the last region.
-  struct rb_node *last = rb_last(&p->regions);
+  struct rb_node *last = rb_last(&vm->regions);
   a = MMAP_BASE;
   if (last && REGION(last)->end > a)
     a = REGION(last)->end;
@@ -283,19 +286,34 @@ static void drop_pages(struct region *r, pde_t *pgdir, uint start, uint end) {
   flush_tlb(pgdir);
 }
 
+// Free the page table of directory entry d. pmap of another process walks
+// this process's page tables holding vm->lock, so the caller must hold it.
+static void drop_page_table(struct vmspace *vm, uint d) {
+  vmspace_assert_locked(vm, "drop_page_table");
+  free_page_table(vm->pgdir, d);
+}
+
 // After [start, end) was unmapped: free the page tables of the 4 MiB
 // spans it touched that no region and no part of the heap uses any more
 // (their entries are all clear), so munmap gives them back as Linux
-// does. One O(log n) tree query per span.
-static void release_page_tables(struct proc *p, uint start, uint end) {
-  uint heap_end = PGROUNDUP(p->sz);
+// does. One O(log n) tree query per span. The lock is taken only when
+// there is a table to free, so most munmaps pay nothing for it.
+static void release_page_tables(struct vmspace *vm, uint start, uint end) {
+  uint heap_end = PGROUNDUP(vm->sz);
+  int locked = 0;
   for (uint d = PDX(start); d <= PDX(end - 1) && d < PDX(KERNBASE); d++) {
     uint span = PGADDR(d, 0, 0);
-    if (!(p->pgdir[d] & PTE_P) || span < heap_end ||
-        mmap_overlaps(p, span, span + (1 << PDXSHIFT)))
+    if (!(vm->pgdir[d] & PTE_P) || span < heap_end ||
+        mmap_overlaps(vm, span, span + (1 << PDXSHIFT)))
       continue;
-    free_page_table(p->pgdir, d);
+    if (!locked) {
+      acquire(&vm->lock);
+      locked = 1;
+    }
+    drop_page_table(vm, d);
   }
+  if (locked)
+    release(&vm->lock);
 }
 
 static struct region *region_alloc(void) {
@@ -331,14 +349,14 @@ static void region_clone_into(struct region *dst, struct region *src, pde_t *pgd
 
 // ---- mmap / munmap / mprotect / msync ---------------------------------------
 
-int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
+int mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
              int course, struct file *f, uint offset) {
   uint start;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     start = addr;
-    if (start < PGROUNDUP(p->sz) || start >= KERNBASE || KERNBASE - start < len)
+    if (start < PGROUNDUP(vm->sz) || start >= KERNBASE || KERNBASE - start < len)
       return -1;          // not in the mappable part of user space
-    if (mmap_overlaps(p, start, start + len)) {
+    if (mmap_overlaps(vm, start, start + len)) {
       if (flags & MAP_FIXED_NOREPLACE)
         return -1;
     }
@@ -347,15 +365,15 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
     // to grow, and below the kernel; otherwise the kernel picks.
     start = 0;
     if (addr && addr % PGSIZE == 0 && addr < KERNBASE && KERNBASE - addr >= len &&
-        addr >= PGROUNDUP(p->sz) + MMAP_HEAP_ROOM && !mmap_overlaps(p, addr, addr + len))
+        addr >= PGROUNDUP(vm->sz) + MMAP_HEAP_ROOM && !mmap_overlaps(vm, addr, addr + len))
       start = addr;
-    if (start == 0 && (start = find_free_range(p, len)) == 0)
+    if (start == 0 && (start = find_free_range(vm, len)) == 0)
       return -1;
   }
 
   // The record limit (mman.h); a MAP_FIXED that would only replace
   // regions is refused at the limit too, which keeps the rule simple.
-  if (p->nregions >= MMAP_MAX_REGIONS)
+  if (vm->nregions >= MMAP_MAX_REGIONS)
     return -1;
   struct region *r = region_alloc();
   if (r == 0)
@@ -367,7 +385,7 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
   r->course = course;
   r->kind = f ? RK_FILE : RK_ANON;
   r->offset = offset;
-  r->pgdir = p->pgdir;
+  r->pgdir = vm->pgdir;
   if (f) {
     r->file = filedup(f);
     if (filemap_attach(r) < 0) {
@@ -384,11 +402,13 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
   }
 
   // MAP_FIXED replaces what was there; everything that can fail is done.
-  if ((flags & MAP_FIXED) && mmap_unmap(p, start, start + len) < 0) {
+  if ((flags & MAP_FIXED) && mmap_unmap(vm, start, start + len) < 0) {
     region_free(r);
     return -1;
   }
-  tree_insert(p, r);
+  acquire(&vm->lock);
+  tree_insert(vm, r);
+  release(&vm->lock);
   return start;
 }
 
@@ -396,58 +416,67 @@ int mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
 // removed. Returns -1 only when a split needs memory that is not there,
 // and then nothing has changed. Every way out that succeeds gives back
 // the page tables the range leaves empty.
-int mmap_unmap(struct proc *p, uint start, uint end) {
-  struct region *r = first_ending_after(p, start);
+int mmap_unmap(struct vmspace *vm, uint start, uint end) {
+  struct region *r = first_ending_after(vm, start);
   if (r == 0 || r->start >= end) {
-    release_page_tables(p, start, end);  // nothing mapped there (any more)
+    release_page_tables(vm, start, end);  // nothing mapped there (any more)
     return 0;
   }
 
   if (r->start < start && r->end > end) {
     // The hole is inside one region: split it in three (one record
     // more, so not at the limit: Linux refuses such a munmap too).
-    if (p->nregions >= MMAP_MAX_REGIONS)
+    if (vm->nregions >= MMAP_MAX_REGIONS)
       return -1;
     struct region *tail = region_alloc();
     if (tail == 0)
       return -1;
-    region_clone_into(tail, r, p->pgdir);
-    drop_pages(r, p->pgdir, start, end);
-    tree_set_end(p, r, start);
+    region_clone_into(tail, r, vm->pgdir);
+    drop_pages(r, vm->pgdir, start, end);
     uint skip = end - tail->start;
     tail->start = end;
     tail->offset += skip;
     tail->pgoff += skip / PGSIZE;
-    tree_insert(p, tail);
+    acquire(&vm->lock);   // one step, so pmap never sees half a split
+    tree_set_end(vm, r, start);
+    tree_insert(vm, tail);
+    release(&vm->lock);
     // The spans wholly inside the hole are empty now; those shared with
     // r or tail are kept (release_page_tables asks the tree).
-    release_page_tables(p, start, end);
+    release_page_tables(vm, start, end);
     return 0;
   }
 
   while (r && r->start < end) {
     struct region *next = next_region(r);
+    // Pages first (writing back may sleep), then the tree under the lock.
     if (start <= r->start && end >= r->end) {          // all of it
-      drop_pages(r, p->pgdir, r->start, r->end);
-      tree_remove(p, r);
+      drop_pages(r, vm->pgdir, r->start, r->end);
+      acquire(&vm->lock);
+      tree_remove(vm, r);
+      release(&vm->lock);
       region_free(r);
     } else if (start <= r->start) {                     // its head
-      drop_pages(r, p->pgdir, r->start, end);
-      tree_set_start(p, r, end);
+      drop_pages(r, vm->pgdir, r->start, end);
+      acquire(&vm->lock);
+      tree_set_start(vm, r, end);
+      release(&vm->lock);
     } else {                                            // its tail
-      drop_pages(r, p->pgdir, start, r->end);
-      tree_set_end(p, r, start);
+      drop_pages(r, vm->pgdir, start, r->end);
+      acquire(&vm->lock);
+      tree_set_end(vm, r, start);
+      release(&vm->lock);
     }
     r = next;
   }
-  release_page_tables(p, start, end);
+  release_page_tables(vm, start, end);
   return 0;
 }
 
 // Is [start, end) covered by regions with no holes?
-static int fully_mapped(struct proc *p, uint start, uint end) {
+static int fully_mapped(struct vmspace *vm, uint start, uint end) {
   uint at = start;
-  for (struct region *r = first_ending_after(p, start); r && at < end; r = next_region(r)) {
+  for (struct region *r = first_ending_after(vm, start); r && at < end; r = next_region(r)) {
     if (r->start > at)
       return 0;
     at = r->end;
@@ -457,35 +486,37 @@ static int fully_mapped(struct proc *p, uint start, uint end) {
 
 // Make sure a region boundary falls at `at` (splitting the region that
 // spans it, with a record the caller allocated).
-static void split_at(struct proc *p, uint at, struct region **spare) {
-  struct region *r = mmap_find(p, at);
+static void split_at(struct vmspace *vm, uint at, struct region **spare) {
+  struct region *r = mmap_find(vm, at);
   if (r == 0 || r->start == at)
     return;
   struct region *tail = *spare;
   *spare = 0;
-  region_clone_into(tail, r, p->pgdir);
+  region_clone_into(tail, r, vm->pgdir);
   uint skip = at - tail->start;
   tail->start = at;
   tail->offset += skip;
   tail->pgoff += skip / PGSIZE;
-  tree_set_end(p, r, at);
-  tree_insert(p, tail);
+  acquire(&vm->lock);
+  tree_set_end(vm, r, at);
+  tree_insert(vm, tail);
+  release(&vm->lock);
 }
 
-int mmap_protect(struct proc *p, uint start, uint end, int prot) {
-  if (!fully_mapped(p, start, end))
+int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
+  if (!fully_mapped(vm, start, end))
     return -1;
   // A file mapped shared can become writable only if opened for writing.
-  for (struct region *r = first_ending_after(p, start); r && r->start < end; r = next_region(r))
+  for (struct region *r = first_ending_after(vm, start); r && r->start < end; r = next_region(r))
     if ((prot & PROT_WRITE) && r->kind == RK_FILE && (r->flags & MAP_SHARED) && !r->file->writable)
       return -1;
 
   // At most two splits; get their records first so nothing fails halfway.
   // Each split adds a record, so near the limit (mman.h) only a change
   // that splits nothing may go ahead.
-  struct region *at_end = mmap_find(p, end);
-  int splits = (mmap_find(p, start)->start != start) + (at_end && at_end->start != end);
-  if (p->nregions + splits > MMAP_MAX_REGIONS)
+  struct region *at_end = mmap_find(vm, end);
+  int splits = (mmap_find(vm, start)->start != start) + (at_end && at_end->start != end);
+  if (vm->nregions + splits > MMAP_MAX_REGIONS)
     return -1;
   struct region *spare[2];
   spare[0] = region_alloc();
@@ -495,39 +526,39 @@ int mmap_protect(struct proc *p, uint start, uint end, int prot) {
     if (spare[1]) { kmfree(spare[1]); count_regions(-1); }
     return -1;
   }
-  split_at(p, start, &spare[0]);
-  split_at(p, end, &spare[1]);
+  split_at(vm, start, &spare[0]);
+  split_at(vm, end, &spare[1]);
   for (int i = 0; i < 2; i++)
     if (spare[i]) { kmfree(spare[i]); count_regions(-1); }
 
-  for (struct region *r = mmap_find(p, start); r && r->start < end; r = next_region(r)) {
-    acquire(&p->regions_lock);
-    r->prot = prot;
-    release(&p->regions_lock);
+  for (struct region *r = mmap_find(vm, start); r && r->start < end; r = next_region(r)) {
+    acquire(&vm->lock);
+    tree_set_prot(vm, r, prot);
+    release(&vm->lock);
     // Present pages take the new permissions now; copy-on-write pages
     // stay read-only until their next write fault.
     uint va = r->start;
     pte_t *pte;
-    while ((pte = next_present_pte(p->pgdir, &va, r->end)) != 0) {
+    while ((pte = next_present_pte(vm->pgdir, &va, r->end)) != 0) {
       char *page = P2V(PTE_ADDR(*pte));
       int cow = !(r->flags & MAP_SHARED) && kref_count(page) > 1;
       *pte = PTE_ADDR(*pte) | PTE_P | (*pte & PTE_D) | mmap_pte_perm(r, cow);
       va += PGSIZE;
     }
   }
-  flush_tlb(p->pgdir);
+  flush_tlb(vm->pgdir);
   return 0;
 }
 
 // msync: write back shared file pages in [start, end) (page aligned).
 // Regions made by the course's call form write exactly the bytes up to
 // byte_end instead, dirty or not.
-int mmap_sync(struct proc *p, uint start, uint end, uint byte_end) {
-  if (!fully_mapped(p, start, end))
+int mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end) {
+  if (!fully_mapped(vm, start, end))
     return -1;
   struct writeback_memo memo;
   memo.used = 0;
-  for (struct region *r = first_ending_after(p, start); r && r->start < end; r = next_region(r)) {
+  for (struct region *r = first_ending_after(vm, start); r && r->start < end; r = next_region(r)) {
     if (r->kind != RK_FILE || !(r->flags & MAP_SHARED))
       continue;
     uint s = start > r->start ? start : r->start;
@@ -536,24 +567,26 @@ int mmap_sync(struct proc *p, uint start, uint end, uint byte_end) {
     if (r->course)
       rc = filemap_write_range(r, s, byte_end < e ? byte_end : e);
     else
-      rc = filemap_writeback(r, p->pgdir, s, e, WB_ANY_MAPPING, &memo);
+      rc = filemap_writeback(r, vm->pgdir, s, e, WB_ANY_MAPPING, &memo);
     if (rc < 0)
       return -1;
   }
-  flush_tlb(p->pgdir);
+  flush_tlb(vm->pgdir);
   return 0;
 }
 
 // ---- fork, exec, exit ----------------------------------------------------
 
-int mmap_fork(struct proc *parent, struct proc *child) {
+int mmap_fork(struct vmspace *parent, struct vmspace *child) {
   for (struct rb_node *n = rb_first(&parent->regions); n; n = rb_next(n)) {
     struct region *r = REGION(n);
     struct region *c = region_alloc();
     if (c == 0)
       return -1;
     region_clone_into(c, r, child->pgdir);
+    acquire(&child->lock);
     tree_insert(child, c);
+    release(&child->lock);
 
     // Share every present page: shared regions keep their permissions,
     // private ones become copy-on-write in both processes.
@@ -577,14 +610,17 @@ int mmap_fork(struct proc *parent, struct proc *child) {
   return 0;
 }
 
-void mmap_release_all(struct proc *p, pde_t *pgdir) {
+void mmap_release_all(struct vmspace *vm) {
+  pde_t *pgdir = vm->pgdir;
   struct rb_node *n;
-  while ((n = rb_first(&p->regions)) != 0) {
+  while ((n = rb_first(&vm->regions)) != 0) {
     struct region *r = REGION(n);
     if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
       filemap_writeback(r, pgdir, r->start, r->end, WB_THIS_MAPPING, 0);
     unmap_user_range(pgdir, r->start, r->end);
-    tree_remove(p, r);
+    acquire(&vm->lock);
+    tree_remove(vm, r);
+    release(&vm->lock);
     region_free(r);
   }
   // One flush for all of them: nothing here touches user addresses, and
@@ -603,10 +639,10 @@ static uint resident_pages(pde_t *pgdir, uint start, uint end) {
   return count;
 }
 
-int mmap_describe(struct proc *p, struct pmap_entry *out, int max) {
-  acquire(&p->regions_lock);
+int mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max) {
+  acquire(&vm->lock);
   int i = 0;
-  for (struct rb_node *n = rb_first(&p->regions); n; n = rb_next(n), i++) {
+  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n), i++) {
     if (i >= max)
       continue;
     struct region *r = REGION(n);
@@ -616,8 +652,8 @@ int mmap_describe(struct proc *p, struct pmap_entry *out, int max) {
     out[i].flags = r->flags;
     out[i].fd_backed = r->kind == RK_FILE;
     out[i].offset = r->offset;
-    out[i].resident = resident_pages(p->pgdir, r->start, r->end);
+    out[i].resident = resident_pages(vm->pgdir, r->start, r->end);
   }
-  release(&p->regions_lock);
+  release(&vm->lock);
   return i;
 }

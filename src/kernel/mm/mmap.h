@@ -1,5 +1,6 @@
-// Memory-mapped regions of a process (mmap, munmap, mprotect, msync),
-// held in a per-process intrusive red-black tree keyed by start address.
+// Memory-mapped regions of an address space (mmap, munmap, mprotect,
+// msync), held in its intrusive red-black tree keyed by start address
+// (struct vmspace, mm/vmspace.h).
 // Pages are filled lazily by the page-fault handler (mm/pagefault.c).
 #ifndef KERNEL_MM_MMAP_H
 #define KERNEL_MM_MMAP_H
@@ -7,7 +8,7 @@
 #include "types.h"
 #include "lib/rbtree.h"
 
-struct proc;
+struct vmspace;
 struct file;
 struct pageset;
 
@@ -17,7 +18,7 @@ struct pageset;
 
 // One mapped range [start, end), page aligned.
 struct region {
-  struct rb_node node;     // in proc->regions, ordered by start
+  struct rb_node node;     // in vmspace->regions, ordered by start
   uint start;
   uint end;
   uint gap;                // free bytes between the previous region's end and start
@@ -43,32 +44,32 @@ struct region {
 // so the heap keeps room to grow.
 #define MMAP_HEAP_ROOM (16 * 1024 * 1024)
 
-void mmap_proc_init(struct proc *p);
-// mmap proper, on the current process; arguments already validated and
+void mmap_init(void);
+// mmap proper, on the current process's vm; arguments already validated and
 // normalised by sys_mmap (len page-rounded, prot/flags effective, the
 // call form decoded: course is set only for a file in the course's form).
 // Returns the start address, or -1.
-int  mmap_map(struct proc *p, uint addr, uint len, int prot, int flags,
+int  mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
               int course, struct file *f, uint offset);
-int  mmap_unmap(struct proc *p, uint start, uint end);
-int  mmap_protect(struct proc *p, uint start, uint end, int prot);
-int  mmap_sync(struct proc *p, uint start, uint end, uint byte_end);
+int  mmap_unmap(struct vmspace *vm, uint start, uint end);
+int  mmap_protect(struct vmspace *vm, uint start, uint end, int prot);
+int  mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end);
 // Give the child copies of the parent's regions (copy-on-write private
 // pages, shared pages shared). -1 on failure: the caller frees the child.
-int  mmap_fork(struct proc *parent, struct proc *child);
-// Unmap everything (writing shared file pages back) from pgdir, the page
-// table the regions live in (exec calls this for the old image).
-void mmap_release_all(struct proc *p, pde_t *pgdir);
+int  mmap_fork(struct vmspace *parent, struct vmspace *child);
+// Unmap every region (writing shared file pages back); page tables stay.
+void mmap_release_all(struct vmspace *vm);
 // Does any region overlap [start, end)?
-int  mmap_overlaps(struct proc *p, uint start, uint end);
+int  mmap_overlaps(struct vmspace *vm, uint start, uint end);
 // The region holding va, or 0.
-struct region *mmap_find(struct proc *p, uint va);
+struct region *mmap_find(struct vmspace *vm, uint va);
 // PTE permission bits for a page of r (copy-on-write pages drop PTE_W).
 uint mmap_pte_perm(struct region *r, int cow_shared);
 int  mmap_region_count(void);   // all live regions, for leak accounting
 
 struct pmap_entry;
-// Describe up to max regions of p into out; returns how many p has.
-int  mmap_describe(struct proc *p, struct pmap_entry *out, int max);
+// Describe up to max regions of vm into out; returns how many vm has.
+// Safe on another process's vm while the caller holds a reference to it.
+int  mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max);
 
 #endif

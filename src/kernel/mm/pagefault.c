@@ -13,6 +13,7 @@
 #include "mm/kalloc.h"
 #include "mm/vm.h"
 #include "mm/mmap.h"
+#include "mm/vmspace.h"
 #include "mm/pageset.h"
 #include "mm/filemap.h"
 #include "mm/pagefault.h"
@@ -78,7 +79,7 @@ static enum fault_result copy_for_store(pte_t *pte, uint perm, char *(*alloc)(vo
 }
 
 // A store to a page of the program image (text, data, stack, heap: below
-// p->sz) that fork shares copy-on-write. Every such page is mapped
+// vm->sz) that fork shares copy-on-write. Every such page is mapped
 // writable unless fork shared it, so a present, read-only user page here
 // is one of those: copy it, or, when no other process maps it any more,
 // take it back writable.
@@ -93,13 +94,13 @@ static enum fault_result cow_fault(pte_t *pte) {
 // image, or why the address cannot be served: page 0, the guard page
 // (present but not user-accessible: the only such user page), or nothing
 // at all.
-static enum fault_result outside_regions(struct proc *p, uint va, uint err) {
+static enum fault_result outside_regions(struct vmspace *vm, uint va, uint err) {
   if (va < USERBASE)
     return FAULT_NULL;
-  pte_t *pte = walkpgdir(p->pgdir, (void *)va, 0);
+  pte_t *pte = walkpgdir(vm->pgdir, (void *)va, 0);
   if (pte && (*pte & PTE_P) && !(*pte & PTE_U))
     return FAULT_GUARD;
-  if (pte && (*pte & PTE_P) && (err & PF_WRITE) && !(*pte & PTE_W) && va < p->sz) {
+  if (pte && (*pte & PTE_P) && (err & PF_WRITE) && !(*pte & PTE_W) && va < vm->sz) {
     enum fault_result rc = cow_fault(pte);
     if (rc == FAULT_FIXED)
       invlpg((void *)PGROUNDDOWN(va));
@@ -108,19 +109,19 @@ static enum fault_result outside_regions(struct proc *p, uint va, uint err) {
   return FAULT_NO_MAPPING;
 }
 
-enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
+enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
   if (va >= KERNBASE)
     return FAULT_KERNEL;
-  struct region *r = mmap_find(p, va);
+  struct region *r = mmap_find(vm, va);
   if (r == 0)
-    return outside_regions(p, va, err);
+    return outside_regions(vm, va, err);
   int write = (err & PF_WRITE) != 0;
   if (r->prot == PROT_NONE)
     return FAULT_PROT_NONE;
   if (write && !(r->prot & PROT_WRITE))
     return FAULT_READ_ONLY;
 
-  pte_t *pte = walkpgdir(p->pgdir, (void *)va, 1);
+  pte_t *pte = walkpgdir(vm->pgdir, (void *)va, 1);
   if (pte == 0)
     return FAULT_NO_MEMORY;       // for the page table
 
@@ -148,8 +149,8 @@ enum fault_result handle_page_fault(struct proc *p, uint va, uint err) {
   return FAULT_FIXED;
 }
 
-int fault_region(struct proc *p, uint va, uint *start, uint *end, int *prot) {
-  struct region *r = va < KERNBASE ? mmap_find(p, va) : 0;
+int fault_region(struct vmspace *vm, uint va, uint *start, uint *end, int *prot) {
+  struct region *r = va < KERNBASE ? mmap_find(vm, va) : 0;
   if (r == 0)
     return -1;
   *start = r->start;

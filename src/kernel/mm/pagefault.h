@@ -4,7 +4,7 @@
 
 #include "types.h"
 
-struct proc;
+struct vmspace;
 
 // Page-fault error-code bits (pushed by the CPU).
 #define PF_PROT  0x1   // the page was present: a protection violation
@@ -27,11 +27,11 @@ enum fault_result {
   FAULT_PAST_EOF = -8,   // a file mapping's page lies past the end of the file
 };
 
-// Try to resolve a fault by process p at user address va (err: PF_ bits).
-enum fault_result handle_page_fault(struct proc *p, uint va, uint err);
+// Try to resolve a fault at user address va of address space vm (err: PF_ bits).
+enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err);
 
-// The region of p holding va, for a kill message: 0 and *start, *end and
+// The region of vm holding va, for a kill message: 0 and *start, *end and
 // *prot set, or -1 if there is none.
-int fault_region(struct proc *p, uint va, uint *start, uint *end, int *prot);
+int fault_region(struct vmspace *vm, uint va, uint *start, uint *end, int *prot);
 
 #endif

@@ -15,6 +15,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mmap.h"
 #include "mm/filemap.h"
+#include "mm/vmspace.h"
 #include "fs/file.h"
 #include "fs/inode.h"
 #include "lib/klib.h"
@@ -111,7 +112,7 @@ static int do_mmap(uint addr, int length, int prot, int flags, int fd, int offse
       flags = (flags & ~MAP_SHARED) | MAP_PRIVATE;
   }
   uint len = PGROUNDUP((uint)length);
-  return mmap_map(myproc(), addr, len, prot, flags, course_file, f, (uint)offset);
+  return mmap_map(myproc()->vm, addr, len, prot, flags, course_file, f, (uint)offset);
 }
 
 int sys_mmap(void) {
@@ -131,7 +132,7 @@ int sys_munmap(void) {
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0)
     return -1;
-  return mmap_unmap(myproc(), (uint)addr, end);
+  return mmap_unmap(myproc()->vm, (uint)addr, end);
 }
 
 int sys_mprotect(void) {
@@ -141,7 +142,7 @@ int sys_mprotect(void) {
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0 || (prot & ~KNOWN_PROT))
     return -1;
-  return mmap_protect(myproc(), (uint)addr, end, effective_prot(prot));
+  return mmap_protect(myproc()->vm, (uint)addr, end, effective_prot(prot));
 }
 
 int sys_msync(void) {
@@ -152,7 +153,7 @@ int sys_msync(void) {
   if (end == 0 || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
       ((flags & MS_ASYNC) && (flags & MS_SYNC)))
     return -1;
-  return mmap_sync(myproc(), (uint)addr, end, (uint)addr + (uint)length);
+  return mmap_sync(myproc()->vm, (uint)addr, end, (uint)addr + (uint)length);
 }
 
 // fsync(fd): make the file's data durable. A write() already is when it
@@ -175,7 +176,7 @@ int sys_fsync(void) {
     return -1;
   if (type != T_FILE)
     return 0;
-  return filemap_fsync(f->ip, p->pgdir);
+  return filemap_fsync(f->ip, p->vm->pgdir);
 }
 
 // pmap(pid, out, max): copy up to max region descriptions of pid (0 for
@@ -195,9 +196,15 @@ int sys_pmap(void) {
     return -1;
   if (pid == 0)
     pid = myproc()->pid;
-  int n = proc_describe_regions(pid, buf, max);
-  if (n >= 0)
+  // Hold a reference, so the vmspace outlives an exit or exec of pid while
+  // mmap_describe reads it (under its lock).
+  struct vmspace *vm = proc_vmspace_get(pid);
+  int n = -1;
+  if (vm) {
+    n = mmap_describe(vm, buf, max);
+    vmspace_release(vm);
     memmove(out, buf, (n < max ? n : max) * sizeof(*buf));
+  }
   kmfree(buf);
   return n;
 }

@@ -9,6 +9,7 @@
 #include "proc/proc.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
+#include "mm/vmspace.h"
 #include "mm/pagefault.h"
 #include "fs/inode.h"
 #include "dev/console.h"
@@ -124,7 +125,7 @@ void switchkvm(void) {
 
 // Load p's address space and point the TSS at p's kernel stack.
 void switchuvm(struct proc *p) {
-  if (p == 0 || p->kstack == 0 || p->pgdir == 0)
+  if (p == 0 || p->kstack == 0 || p->vm == 0)
     panic("switchuvm: incomplete process");
   pushcli();
   struct cpu *c = mycpu();
@@ -134,7 +135,7 @@ void switchuvm(struct proc *p) {
   // An I/O bitmap offset past the TSS limit: user code may not use in/out.
   c->ts.iomb = (ushort)0xFFFF;
   ltr(SEG_TSS << 3);
-  lcr3(V2P(p->pgdir));
+  lcr3(V2P(p->vm->pgdir));
   popcli();
 }
 
@@ -365,11 +366,11 @@ int user_range_ok(uint uva, uint n, int write) {
   if (uva >= KERNBASE || n > KERNBASE - uva)
     return -1;
   for (uint a = PGROUNDDOWN(uva); a < uva + n; a += PGSIZE) {
-    pte_t *pte = walkpgdir(p->pgdir, (void *)a, 0);
+    pte_t *pte = walkpgdir(p->vm->pgdir, (void *)a, 0);
     int ok = pte && (*pte & PTE_P) && (*pte & PTE_U) && (!write || (*pte & PTE_W));
     if (!ok) {
       uint err = PF_USER | (write ? PF_WRITE : 0) | (pte && (*pte & PTE_P) ? PF_PROT : 0);
-      if (handle_page_fault(p, a, err) < 0)
+      if (handle_page_fault(p->vm, a, err) < 0)
         return -1;
     }
   }

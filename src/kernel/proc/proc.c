@@ -12,7 +12,7 @@
 #include "proc/proc.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
-#include "mm/mmap.h"
+#include "mm/vmspace.h"
 #include "mm/kmuser.h"
 #include "fs/file.h"
 #include "fs/inode.h"
@@ -81,7 +81,7 @@ found:
   memset(p->context, 0, sizeof(*p->context));
   p->context->eip = (uint)forkret;
 
-  mmap_proc_init(p);
+  p->vm = 0;
   p->kmuser = 0;
   return p;
 }
@@ -105,10 +105,9 @@ void userinit(void) {
   if (p == 0)
     panic("userinit: no process slot");
   initproc = p;
-  if ((p->pgdir = setupkvm()) == 0)
+  if ((p->vm = vmspace_create()) == 0)
     panic("userinit: out of memory");
-  inituvm(p->pgdir, _binary_initcode_start, (uint)_binary_initcode_size);
-  p->sz = USERBASE + PGSIZE;
+  vmspace_load_initcode(p->vm, _binary_initcode_start, (uint)_binary_initcode_size);
   set_user_entry(p->tf);
   safestrcpy(p->name, "initcode", sizeof(p->name));
   p->cwd = namei("/");
@@ -122,33 +121,10 @@ void userinit(void) {
 // mapped region or the kernel.
 int growproc(int n) {
   struct proc *p = myproc();
-  uint sz = p->sz;
-  if (n > 0) {
-    if ((uint)n >= KERNBASE - sz)
-      return -1;
-    if (mmap_overlaps(p, PGROUNDDOWN(sz), PGROUNDUP(sz + n)))
-      return -1;
-    if ((sz = allocuvm(p->pgdir, sz, sz + n)) == 0)
-      return -1;
-  } else if (n < 0) {
-    if ((uint)-n > sz - USERBASE)   // never down into page 0
-      return -1;
-    sz = deallocuvm(p->pgdir, sz, sz + n);
-  }
-  p->sz = sz;
+  if (vmspace_grow(p->vm, n) < 0)
+    return -1;
   switchuvm(p);   // reload %cr3 so dropped pages leave the TLB
   return 0;
-}
-
-// Free what allocproc and fork gave a process that never ran or is dead.
-static void free_proc_memory(struct proc *p) {
-  kfree(p->kstack);
-  p->kstack = 0;
-  if (p->pgdir) {
-    mmap_release_all(p, p->pgdir);
-    freevm(p->pgdir);
-  }
-  p->pgdir = 0;
 }
 
 int fork(void) {
@@ -157,12 +133,13 @@ int fork(void) {
   if (np == 0)
     return -1;
 
-  if ((np->pgdir = copyuvm(cur->pgdir, cur->sz)) == 0 || mmap_fork(cur, np) < 0) {
-    free_proc_memory(np);
+  // np is an EMBRYO, which pmap does not look at: no lock needed to set vm.
+  if ((np->vm = vmspace_fork(cur->vm)) == 0) {
+    kfree(np->kstack);
+    np->kstack = 0;
     np->state = UNUSED;
     return -1;
   }
-  np->sz = cur->sz;
   np->parent = cur;
   *np->tf = *cur->tf;
   np->tf->eax = 0;   // the child sees fork() return 0
@@ -188,8 +165,8 @@ void exit(void) {
     panic("init exiting");
 
   // Write back and drop mappings while the process can still sleep for
-  // disk I/O; the empty page table is freed later by wait().
-  mmap_release_all(cur, cur->pgdir);
+  // disk I/O; the rest of the address space goes in wait().
+  vmspace_unmap_all(cur->vm);
   kmuser_release(cur);
 
   for (int fd = 0; fd < NOFILE; fd++) {
@@ -234,8 +211,8 @@ int wait(void) {
         int pid = p->pid;
         kfree(p->kstack);
         p->kstack = 0;
-        freevm(p->pgdir);
-        p->pgdir = 0;
+        vmspace_release(p->vm);   // the last reference, unless a pmap holds one
+        p->vm = 0;
         p->pid = 0;
         p->parent = 0;
         p->name[0] = 0;
@@ -373,14 +350,28 @@ int kill(int pid) {
   return -1;
 }
 
-int proc_describe_regions(int pid, struct pmap_entry *out, int max) {
-  int n = -1;
+struct vmspace *proc_vmspace_get(int pid) {
+  struct vmspace *vm = 0;
   acquire(&ptable.lock);
-  for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++)
-    if (p->pid == pid && (p->state == RUNNABLE || p->state == RUNNING || p->state == SLEEPING))
-      n = mmap_describe(p, out, max);
+  for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++) {
+    if (p->pid == pid && (p->state == RUNNABLE || p->state == RUNNING || p->state == SLEEPING)) {
+      vm = p->vm;
+      vmspace_hold(vm);
+      break;
+    }
+  }
   release(&ptable.lock);
-  return n;
+  return vm;
+}
+
+// Under ptable.lock, where proc_vmspace_get takes its reference: it then
+// never takes one on the old vmspace after the caller has dropped p's.
+struct vmspace *proc_set_vmspace(struct proc *p, struct vmspace *vm) {
+  acquire(&ptable.lock);
+  struct vmspace *old = p->vm;
+  p->vm = vm;
+  release(&ptable.lock);
+  return old;
 }
 
 void proc_mark_killed(struct proc *p, int reason) {
@@ -400,14 +391,15 @@ int proc_list(struct procinfo *out, int max) {
     if (p->state == UNUSED)
       continue;
     if (n < max) {
-      struct procinfo *i = &out[n];
-      i->pid = p->pid;
-      i->ppid = p->parent ? p->parent->pid : 0;
-      i->state = states[p->state];
-      i->sz = p->sz;
-      i->regions = p->nregions;
-      i->kill_reason = p->kill_reason;
-      safestrcpy(i->name, p->name, sizeof(i->name));
+      // p->vm stays while ptable.lock is held; an EMBRYO may have none yet.
+      struct vmspace *vm = p->vm;
+      out[n].pid = p->pid;
+      out[n].ppid = p->parent ? p->parent->pid : 0;
+      out[n].state = states[p->state];
+      out[n].sz = vm ? vmspace_heap_end(vm) : 0;
+      out[n].regions = vm ? vmspace_region_count(vm) : 0;
+      out[n].kill_reason = p->kill_reason;
+      safestrcpy(out[n].name, p->name, sizeof(out[n].name));
     }
     n++;
   }

@@ -6,13 +6,13 @@
 #include "param.h"
 #include "mmu.h"
 #include "arch/x86.h"
-#include "lib/rbtree.h"
 #include "lock/spinlock.h"
 
 struct file;
 struct inode;
 struct spinlock;
 struct kmuser;
+struct vmspace;
 
 // Callee-saved registers swtch() keeps for a kernel thread that is not
 // running. The saved %esp is the address of this structure itself.
@@ -53,8 +53,7 @@ int cpuid(void);
 enum procstate { UNUSED, EMBRYO, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
 struct proc {
-  uint sz;                     // bytes of heap-contiguous user memory (text, data, stack, sbrk)
-  pde_t *pgdir;
+  struct vmspace *vm;          // user memory (mm/vmspace.h); changes under ptable.lock
   char *kstack;                // bottom of the kernel stack
   enum procstate state;
   int pid;
@@ -67,10 +66,6 @@ struct proc {
   struct file *ofile[NOFILE];
   struct inode *cwd;
   char name[16];               // for debugging and kill messages
-  struct rb_root regions;      // mmap regions, keyed by start address
-  int nregions;
-  struct spinlock regions_lock;  // held while the tree changes, so pmap of
-                                 // another process reads it safely
   struct kmuser *kmuser;       // kmalloc blocks obtained through the test call
 };
 
@@ -94,9 +89,11 @@ void proc_mark_killed(struct proc *p, int reason);
 struct procinfo;
 // Fill out[0..max) with the processes in use; returns how many there are.
 int  proc_list(struct procinfo *out, int max);
-struct pmap_entry;
-// Describe the regions of process pid (see mm/mmap.h); -1 if no such process.
-int  proc_describe_regions(int pid, struct pmap_entry *out, int max);
+// A reference to the address space of live process pid, for pmap (drop it
+// with vmspace_release), or 0 if there is no such process.
+struct vmspace *proc_vmspace_get(int pid);
+// Make vm p's address space; returns the old one (see mm/vmspace.c).
+struct vmspace *proc_set_vmspace(struct proc *p, struct vmspace *vm);
 
 // swtch.S: save current callee-saved registers in *old, load new.
 void swtch(struct context **old, struct context *new);

@@ -9,6 +9,7 @@
 #include "proc/sysargs.h"
 #include "proc/syscalls.h"
 #include "mm/kmalloc.h"
+#include "mm/vmspace.h"
 #include "lib/klib.h"
 
 int sys_fork(void) {
@@ -39,7 +40,7 @@ int sys_sbrk(void) {
   int n;
   if (argint(0, &n) < 0)
     return -1;
-  int old = myproc()->sz;
+  int old = vmspace_heap_end(myproc()->vm);
   if (growproc(n) < 0)
     return -1;
   return old;
