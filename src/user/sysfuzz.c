@@ -153,6 +153,7 @@ struct ofd {
 enum { FK_FILE, FK_DIR, FK_DEV };
 static struct ofd fds[MAXFD];
 static int nfds;
+static int dirpin = -1;     // our directory, held open (not in fds[]: never closed by an op)
 static int kids[MAXKIDS], nkids;
 static int mutator;        // its pid, or 0
 static uint maps[MAXMAPS], mapsz[MAXMAPS];
@@ -592,7 +593,7 @@ static void op_fstat(void) {
 static void op_close_dup(void) {
   if (rn(2)) {
     int fd = nasty_fd();
-    if (fd >= 0 && fd <= 2)
+    if ((fd >= 0 && fd <= 2) || fd == dirpin)
       return;
     if (fd_kind(fd) >= 0) {
       for (int i = 0; i < nfds; i++)
@@ -1533,6 +1534,11 @@ static void worker(int index) {
     SLOT->done = 1;
     exit();
   }
+  // Keep our directory's inode in the inode table: the other workers can
+  // fill the table for long stretches (op 5 and the descriptors they keep),
+  // and then looking up a directory nobody holds fails with -1, as it
+  // should; our way back into our directory must not.
+  dirpin = open(".", O_RDONLY);
   heap0 = heapsz = (uint)sbrk(0);
   setup_areas();
   if (shp && (index % 2 == 0 || nprocs <= 2)) {
@@ -1569,6 +1575,7 @@ static void worker(int index) {
       kmfree((void *)kb[--nkb]);
   // Other workers may still hold every inode-table entry for a moment (then
   // an unlink fails with -1): try again a few times before judging.
+  close(dirpin);
   int gone = 0;
   for (int t = 0; t < 10 && !gone; t++) {
     cleanup_names();
