@@ -98,8 +98,8 @@ def parse_arguments(argv):
                        help=f"one usertests run (default {suites.USERTESTS_TIMEOUT})")
     group.add_argument("--kvm-probe", type=float, default=15,
                        help="a first KVM boot must reach the prompt within this (default 15)")
-    group.add_argument("--budget", type=float, default=1500,
-                       help="the whole run; tests not started by then fail (default 1500)")
+    group.add_argument("--budget", type=float, default=2400,
+                       help="the whole run; tests not started by then fail (default 2400)")
     options = parser.parse_args(argv)
 
     options.accel = options.accel.lower()
