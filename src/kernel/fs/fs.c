@@ -70,8 +70,11 @@ static void bfree(uint dev, uint blockno) {
     panic("bfree: block already free");
   b->data[bit / 8] &= ~mask;
   log_write(b);
-  brelse(b);
+  // Before the bitmap block is unlocked: once it is, balloc may hand the
+  // block out again, and the log must already know it is still in use on
+  // disk until this group commits.
   log_freed(blockno);
+  brelse(b);
 }
 
 // ---------------------------------------------------------------------
