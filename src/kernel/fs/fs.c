@@ -174,13 +174,16 @@ static void bfree(uint dev, uint blockno) {
     panic("bfree: block already free");
   b->data[bit / 8] &= ~mask;
   log_write(b);
+  // Before the bitmap block is unlocked: once it is, balloc may hand the
+  // block out again, and the log must already know it is still in use on
+  // disk until this group commits.
+  log_freed(blockno);
   acquire(&bstate.lock);
   bstate.nfree++;
   if (blockno < bstate.next)
     bstate.next = blockno;
   release(&bstate.lock);
   brelse(b);
-  log_freed(blockno);
 }
 
 // ---------------------------------------------------------------------
