@@ -139,4 +139,14 @@ static inline int attacker(void (*fn)(void)) {
   return pid;
 }
 
+// The usual test: take the kernel's counters, run fn in an attacker and
+// wait for it (and its children), then report whether the counters came
+// back.
+static inline void attack_and_check(void (*fn)(void)) {
+  struct baseline b;
+  baseline_take(&b);
+  attacker(fn);
+  report("kernel counters back where they were", baseline_back(&b));
+}
+
 #endif

@@ -39,9 +39,6 @@ static void attack(void) {
 }
 
 int main(int argc, char *argv[]) {
-  struct baseline b;
-  baseline_take(&b);
-  attacker(attack);
-  report("kernel counters back where they were", baseline_back(&b));
+  attack_and_check(attack);
   exit();
 }
