@@ -116,6 +116,7 @@ struct slot {
   int children;     // children forked
   int killed;       // children killed by their worker
   int done;         // the worker reached its end
+  int quiet;        // the worker has closed its descriptors (before cleanup)
   int negslept;     // sleep(-1) returned in a child
 };
 
@@ -1516,6 +1517,16 @@ static void print_leftovers(void) {
   close(fd);
 }
 
+// Ticks a worker waits at its end for the others to close their files.
+#define QUIET_WAIT_TICKS 1000
+
+static int all_quiet(void) {
+  for (int i = 0; i < nprocs; i++)
+    if (!sh->slot[i].quiet && !sh->slot[i].done)
+      return 0;
+  return 1;
+}
+
 static void worker(int index) {
   role = ROLE_WORKER;
   me = index;
@@ -1573,9 +1584,15 @@ static void worker(int index) {
   if (rn(2))
     while (nkb > 0)
       kmfree((void *)kb[--nkb]);
-  // Other workers may still hold every inode-table entry for a moment (then
-  // an unlink fails with -1): try again a few times before judging.
+  // Other workers may still hold every inode-table entry (their open files
+  // and directories); then a lookup, and our cleanup, fails with -1, as it
+  // should. Wait (a bounded while: a worker may have been killed) until
+  // every worker has closed its descriptors, then try a few times before
+  // judging.
   close(dirpin);
+  SLOT->quiet = 1;
+  for (int t = 0; t < QUIET_WAIT_TICKS && !all_quiet(); t++)
+    sleep(1);
   int gone = 0;
   for (int t = 0; t < 10 && !gone; t++) {
     cleanup_names();
