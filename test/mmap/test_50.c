@@ -1,15 +1,9 @@
 // sbrk shrinking gives the pages back: free pages drop by what the heap
 // grew and come back when it shrinks (also pages a fork still shares
 // copy-on-write: they are freed by the last process that maps them).
-#include "types.h"
-#include "user.h"
+#include "mmtest.h"
 
-#define PGSIZE 4096
 #define PAGES 64
-
-static void say(char *what, int ok) {
-  printf(1, "XV6_TEST_OUTPUT %s: %s\n", what, ok ? "ok" : "FAIL");
-}
 
 int
 main(int argc, char *argv[])
@@ -24,17 +18,17 @@ main(int argc, char *argv[])
   int before = freepages();
   char *heap = sbrk(PAGES * PGSIZE);
   if (heap == (char *)-1) {
-    say("sbrk 64 pages", 0);
+    report("sbrk 64 pages", 0);
     exit();
   }
   for (int i = 0; i < PAGES; i++)
     heap[i * PGSIZE] = 'h';
   int grown = freepages();
-  say("growing takes the pages", before - grown >= PAGES && before - grown <= PAGES + 1);
+  report("growing takes the pages", before - grown >= PAGES && before - grown <= PAGES + 1);
   sbrk(-PAGES / 2 * PGSIZE);
-  say("shrinking by half gives half back", freepages() - grown == PAGES / 2);
+  report("shrinking by half gives half back", freepages() - grown == PAGES / 2);
   sbrk(-PAGES / 2 * PGSIZE);
-  say("shrinking the rest gives them all back", freepages() == before);
+  report("shrinking the rest gives them all back", freepages() == before);
 
   // Pages a child still shares go back when the last one lets go.
   heap = sbrk(PAGES * PGSIZE);
@@ -42,7 +36,7 @@ main(int argc, char *argv[])
     heap[i * PGSIZE] = 'h';
   int p[2];
   if (pipe(p) < 0) {             // (out of memory under FAULTS)
-    say("a pipe", 0);
+    report("a pipe", 0);
     exit();
   }
   int pid = fork();
@@ -53,11 +47,11 @@ main(int argc, char *argv[])
   }
   int shared = freepages();
   sbrk(-PAGES * PGSIZE);
-  say("shrinking a shared heap frees nothing yet", freepages() - shared < PAGES / 2);
+  report("shrinking a shared heap frees nothing yet", freepages() - shared < PAGES / 2);
   write(p[1], "x", 1);
   wait();
   close(p[0]);
   close(p[1]);
-  say("the child's exit frees the rest", freepages() == before);
+  report("the child's exit frees the rest", freepages() == before);
   exit();
 }
