@@ -57,10 +57,13 @@ static void attack(void) {
   try_exec(argv);                    // nobody flipping: must start
   int clean_start = 0;
   char c;
-  // The pipe's write end stays open in the attacker, so read what this one
-  // start wrote without waiting for an end of file.
-  if (read(fds[0], &c, 1) == 1 && c == 'k')
-    clean_start = 1;
+  // The pipe's write end stays open in the attacker, so an end of file
+  // never comes: a marker ends what this start wrote. (Under fault
+  // injection the fork or the exec may fail and write nothing; reading
+  // without the marker would then wait for ever.)
+  write(fds[1], "x", 1);
+  while (read(fds[0], &c, 1) == 1 && c != 'x')
+    clean_start = c == 'k';
   report("an argument ending at KERNBASE - 1 reaches the program", clean_start);
 
   if (start_flipper(&arg[ARGLEN], 'k', beat) < 0) {
