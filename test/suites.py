@@ -67,13 +67,6 @@ HOSTILE_RACE_TESTS = (1, 2, 3, 6, 9, 20, 106, 107)
 # table twice): 13 to 30 s on a quiet machine, so each may take up to this
 # long, wherever the folder is run (a hang still ends it).
 HOSTILE_TEST_TIMEOUT = 150
-# Tests of the folder that are skipped (reported as skipped, never as passed)
-# while a known kernel bug makes them hang; each names what is known.
-HOSTILE_KNOWN_HANGS = {
-    6: "known hang, not yet understood: a maker waits in end_op for its group's commit "
-       "that never comes while the remover keeps running (seen 2026-12-07 after the "
-       "fsperf/bigfiles/vmspace merges; see the closing note of that stop)",
-}
 
 # The FAULTS values of the "faults" suite (when FAULTS is not set in the environment)
 # and the CPUs each runs on: first a setting where everything fails now and then;
@@ -355,17 +348,12 @@ def build_test_image(ctx, folder, tests, label, build_dir, variables, build_labe
     return (image if built else None), built
 
 
-def is_hostile(ctx, folder):
-    """Is folder the hostile-input folder?"""
-    hostile = os.path.join(ctx.root, HOSTILE_FOLDER)
-    return bool(folder) and os.path.isdir(hostile) and os.path.samefile(folder, hostile)
-
-
 def test_limit(ctx, folder):
     """Seconds one test of this folder may take (--test-timeout, or more for the
     hostile folder)."""
     limit = ctx.options.test_timeout
-    if is_hostile(ctx, folder):
+    hostile = os.path.join(ctx.root, HOSTILE_FOLDER)
+    if folder and os.path.isdir(hostile) and os.path.samefile(folder, hostile):
         limit = max(limit, HOSTILE_TEST_TIMEOUT)
     return limit
 
@@ -384,9 +372,6 @@ def run_tests_in_guest(ctx, tests, label, config, boot_label, check_output,
                              "not run: stopped at the first failure (-c continues)")
                 return
             if ctx.out_of_time(name):
-                continue
-            if is_hostile(ctx, folder) and test.number in HOSTILE_KNOWN_HANGS:
-                ctx.skip(name, "skipped: " + HOSTILE_KNOWN_HANGS[test.number])
                 continue
             if guest is None:
                 try:
@@ -541,11 +526,6 @@ def run_ostep_leak(ctx, folder, cpus, label, faults=None, build_dir=None, variab
     tests, _problems = ostep.load_folder(folder)     # the ostep suite reports problems
     if ctx.options.tests:
         tests = [t for t in tests if t.number in ctx.options.tests]
-    if is_hostile(ctx, folder):
-        for t in tests:
-            if t.number in HOSTILE_KNOWN_HANGS:
-                ctx.skip(f"{label}/{t.number}", "skipped: " + HOSTILE_KNOWN_HANGS[t.number])
-        tests = [t for t in tests if t.number not in HOSTILE_KNOWN_HANGS]
     if not tests:
         return []
     image, tests = build_test_image(ctx, folder, tests, label, build_dir, variables,
