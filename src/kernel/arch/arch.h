@@ -19,9 +19,6 @@ void lapicinit(void);
 int  lapicid(void);
 void lapiceoi(void);
 void lapicstartap(uchar apicid, uint addr);
-// Interrupt CPU apicid (vector T_WAKE) so that an idle one rescans.
-void lapic_wake(uchar apicid);
-#define T_WAKE (T_IRQ0 + 30)   // an IRQ number no device of ours uses
 void microdelay(int us);
 
 // ioapic.c

@@ -82,13 +82,6 @@ void lapiceoi(void) {
     lapic_write(REG_EOI, 0);
 }
 
-// A fixed-delivery interrupt to one CPU, by its APIC id. No need to wait
-// for delivery: the receiver only has to leave hlt.
-void lapic_wake(uchar apicid) {
-  lapic_write(REG_ICRHI, (uint)apicid << 24);
-  lapic_write(REG_ICRLO, T_WAKE);
-}
-
 // Busy-wait roughly `us` microseconds. Only used while starting CPUs,
 // where emulators do not care about exact delays.
 void microdelay(int us) {

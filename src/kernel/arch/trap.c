@@ -168,11 +168,6 @@ void trap(struct trapframe *tf) {
     uartintr();
     lapiceoi();
     break;
-  case T_WAKE:
-    // Another CPU made a process runnable while this one idled: returning
-    // to the scheduler loop is all it takes.
-    lapiceoi();
-    break;
   case T_IRQ0 + 7:
   case T_IRQ0 + IRQ_SPURIOUS:
     // Spurious interrupts need no acknowledgement beyond the EOI.

@@ -65,10 +65,6 @@ static inline uint readeflags(void) {
 static inline void cli(void) { asm volatile("cli"); }
 static inline void sti(void) { asm volatile("sti"); }
 static inline void hlt(void) { asm volatile("hlt"); }
-// Enable interrupts and halt: sti takes effect only after the next
-// instruction, so an interrupt already pending wakes the hlt instead of
-// being taken just before it.
-static inline void sti_hlt(void) { asm volatile("sti; hlt"); }
 
 // Atomically swap *addr and newval; returns the old value.
 static inline uint xchg(volatile uint *addr, uint newval) {

@@ -127,19 +127,6 @@ int growproc(int n) {
   return 0;
 }
 
-// Interrupt one idle CPU (not this one) so that it picks up a process
-// just made runnable. Caller holds ptable.lock.
-static void kick_idle_cpu(void) {
-  struct cpu *self = mycpu();
-  for (struct cpu *c = cpus; c < cpus + ncpu; c++) {
-    if (c != self && c->idle) {
-      c->idle = 0;
-      lapic_wake(c->apicid);
-      return;
-    }
-  }
-}
-
 int fork(void) {
   struct proc *cur = myproc();
   struct proc *np = allocproc();
@@ -166,7 +153,6 @@ int fork(void) {
   int pid = np->pid;
   acquire(&ptable.lock);
   np->state = RUNNABLE;
-  kick_idle_cpu();   // so that the child can start at once on another CPU
   release(&ptable.lock);
   return pid;
 }
@@ -265,21 +251,9 @@ void scheduler(void) {
       c->proc = 0;
       ran = 1;
     }
-    if (ran) {
-      release(&ptable.lock);
-      continue;
-    }
-    // Nothing to run: halt until an interrupt. A wakeup on another CPU
-    // clears `idle` and interrupts this one (kick_idle_cpu), so a process
-    // made runnable does not wait for the next timer tick (10 ms). The
-    // flag is checked with interrupts off and sti_hlt() opens them only as
-    // the CPU halts, so a kick in between still ends the hlt.
-    c->idle = 1;
     release(&ptable.lock);
-    cli();
-    if (c->idle)
-      sti_hlt();
-    c->idle = 0;
+    if (!ran)
+      hlt();   // nothing to do until the next interrupt
   }
 }
 
@@ -345,15 +319,9 @@ void sleep(void *chan, struct spinlock *lk) {
 }
 
 static void wakeup_locked(void *chan) {
-  int woke = 0;
-  for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++) {
-    if (p->state == SLEEPING && p->chan == chan) {
+  for (struct proc *p = ptable.proc; p < &ptable.proc[NPROC]; p++)
+    if (p->state == SLEEPING && p->chan == chan)
       p->state = RUNNABLE;
-      woke = 1;
-    }
-  }
-  if (woke)
-    kick_idle_cpu();
 }
 
 void wakeup(void *chan) {
@@ -372,10 +340,8 @@ int kill(int pid) {
       if (p == initproc)
         break;
       proc_mark_killed(p, KILL_SIGNAL);
-      if (p->state == SLEEPING) {
+      if (p->state == SLEEPING)
         p->state = RUNNABLE;
-        kick_idle_cpu();
-      }
       release(&ptable.lock);
       return 0;
     }

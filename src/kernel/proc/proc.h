@@ -36,8 +36,6 @@ struct cpu {
   int intena;                  // were interrupts on before the first pushcli?
   struct proc *proc;           // running process, or 0
   void *kmcache;               // kmalloc's per-CPU block cache
-  volatile int idle;           // halted in the scheduler with nothing to run;
-                               // set under ptable.lock (see scheduler())
 };
 
 extern struct cpu cpus[NCPU];
