@@ -32,6 +32,7 @@
 #include "mm/mmap.h"
 #include "mm/pageset.h"
 #include "mm/pagefault.h"
+#include "mm/uaccess.h"
 #include "mm/filemap.h"
 #include "fs/file.h"
 #include "fs/inode.h"
@@ -293,7 +294,7 @@ int filemap_write_range(struct region *r, uint start, uint end) {
     return -1;
   // Fault the range in first: the write below must not fault while it
   // holds the inode lock.
-  if (user_range_ok(start, end - start, 0) < 0)
+  if (user_buf_ok(start, end - start, 0) < 0)
     return -1;
   struct inode *ip = r->file->ip;
   uint off = r->offset + (start - r->start);

@@ -10,7 +10,6 @@
 #include "mm/kalloc.h"
 #include "mm/vm.h"
 #include "mm/vmspace.h"
-#include "mm/pagefault.h"
 #include "fs/inode.h"
 #include "dev/console.h"
 #include "lib/klib.h"
@@ -352,27 +351,6 @@ int copyout(pde_t *pgdir, uint va, void *p, uint len) {
     len -= n;
     src += n;
     va = page + PGSIZE;
-  }
-  return 0;
-}
-
-// Is [uva, uva+n) of the current process accessible (writable, if asked)
-// from user mode? Faults in lazily-mapped and copy-on-write pages so the
-// kernel can then access the range directly.
-int user_range_ok(uint uva, uint n, int write) {
-  struct proc *p = myproc();
-  if (n == 0)
-    return uva <= KERNBASE ? 0 : -1;
-  if (uva >= KERNBASE || n > KERNBASE - uva)
-    return -1;
-  for (uint a = PGROUNDDOWN(uva); a < uva + n; a += PGSIZE) {
-    pte_t *pte = walkpgdir(p->vm->pgdir, (void *)a, 0);
-    int ok = pte && (*pte & PTE_P) && (*pte & PTE_U) && (!write || (*pte & PTE_W));
-    if (!ok) {
-      uint err = PF_USER | (write ? PF_WRITE : 0) | (pte && (*pte & PTE_P) ? PF_PROT : 0);
-      if (handle_page_fault(p->vm, a, err) < 0)
-        return -1;
-    }
   }
   return 0;
 }

@@ -29,11 +29,4 @@ int    copyout(pde_t *pgdir, uint va, void *p, uint len);
 pte_t *walkpgdir(pde_t *pgdir, const void *va, int alloc);
 int    mappages(pde_t *pgdir, void *va, uint size, uint pa, int perm);
 
-// Make [uva, uva+n) of the current process usable by the kernel, writable
-// when `write` is set: faults in lazily-mapped pages, refuses kernel
-// addresses and pages the process may not access. 0 on success, -1 if any
-// page is not. System calls reach user memory through mm/uaccess.h, which
-// is built on this.
-int    user_range_ok(uint uva, uint n, int write);
-
 #endif
