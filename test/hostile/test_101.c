@@ -58,6 +58,9 @@ main(int argc, char *argv[])
       if (mmap(0, PGSIZE, PROT_READ, MAP_SHARED, fd, 0) != MAP_FAILED)
         bad++;
       write(fds[1], bad == 0 ? "k" : "x", 1);
+      // Closed at once: a child killed before writing (fault injection)
+      // then ends the parent's reads instead of leaving it waiting.
+      close(fds[1]);
       close(go[1]);
       char c;
       read(go[0], &c, 1);       // end of file once the parent closes go[1]
