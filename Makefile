@@ -36,9 +36,6 @@ KCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include -Isrc/kernel
 ifeq ($(KMDEBUG),1)
 KCFLAGS   += -DKMDEBUG
 endif
-ifeq ($(MMAP_LINEAR),1)   # benchmark baseline: list-style region lookups
-KCFLAGS   += -DMMAP_LINEAR_BASELINE
-endif
 UCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include
 ASFLAGS_K := -m32 -nostdinc -Isrc/include -Isrc/kernel
 LDFLAGS   := -m elf_i386

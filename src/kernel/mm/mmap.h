@@ -1,12 +1,12 @@
 // Memory-mapped regions of an address space (mmap, munmap, mprotect,
-// msync), held in its intrusive red-black tree keyed by start address
-// (struct vmspace, mm/vmspace.h).
+// msync), held in its region set keyed by start address (struct vmspace,
+// mm/vmspace.h; the set is the library mm/regiontree.h).
 // Pages are filled lazily by the page-fault handler (mm/pagefault.c).
 #ifndef KERNEL_MM_MMAP_H
 #define KERNEL_MM_MMAP_H
 
 #include "types.h"
-#include "lib/rbtree.h"
+#include "mm/regiontree.h"
 
 struct vmspace;
 struct file;
@@ -18,11 +18,7 @@ struct pageset;
 
 // One mapped range [start, end), page aligned.
 struct region {
-  struct rb_node node;     // in vmspace->regions, ordered by start
-  uint start;
-  uint end;
-  uint gap;                // free bytes between the previous region's end and start
-  uint max_gap;            // largest `gap` in this subtree (augmented)
+  struct rt_node rt;       // in vmspace->regions: [rt.start, rt.end), page aligned
   int prot;                // PROT_* bits
   int flags;               // MAP_SHARED / MAP_PRIVATE as effective
   int kind;                // RK_ANON or RK_FILE
@@ -35,6 +31,7 @@ struct region {
   struct region *ps_next;  // next region attached to `pages`
   struct region **ps_pprev; // the link pointing at this one (O(1) detach)
   pde_t *pgdir;            // the page table this region lives in
+  struct region *dead_next; // munmap: removed, to be freed after the lock
 };
 
 // The kernel places mappings it chooses in [MMAP_BASE, KERNBASE); the

@@ -69,7 +69,8 @@ static struct vmspace *vmspace_alloc(void) {
   initlock(&vm->lock, "vmspace");
   vm->ref = 1;
   vm->sz = USERBASE;
-  return vm;             // no regions: the tree is empty (zeroed)
+  rt_init(&vm->regions);
+  return vm;
 }
 
 struct vmspace *vmspace_create(void) {
@@ -185,5 +186,5 @@ uint vmspace_heap_end(struct vmspace *vm) {
 }
 
 int vmspace_region_count(struct vmspace *vm) {
-  return vm->nregions;
+  return vm->regions.count;
 }

@@ -7,7 +7,7 @@
 #define KERNEL_MM_VMSPACE_H
 
 #include "types.h"
-#include "lib/rbtree.h"
+#include "mm/regiontree.h"
 #include "lock/spinlock.h"
 
 struct inode;
@@ -19,8 +19,8 @@ struct vmspace {
   int ref;                  // processes running in it + readers (pmap); atomic
   pde_t *pgdir;             // the page directory (the kernel half is shared)
   uint sz;                  // end of [USERBASE, sz): text, data, stack, heap
-  struct rb_root regions;   // mmap regions, keyed by start (mm/mmap.c)
-  int nregions;
+  struct rtree regions;     // mmap regions, keyed by start (mm/mmap.c);
+                            // regions.count is how many
 };
 
 // ---- life cycle ------------------------------------------------------------
