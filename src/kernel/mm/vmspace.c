@@ -10,12 +10,15 @@
 // so the tree is not relinked and no page table is freed while they look.
 //
 // Invariants
-//  - Every change to the region tree (insert, remove, moving a region's
-//    ends or changing its protection) and every free of one of its page
-//    tables happens holding vm->lock; the functions that make them check
-//    it (vmspace_assert_locked). The one exception is freeing the page
-//    tables and directory after the last reference: nobody else can reach
-//    the vmspace then.
+//  - Every change to the region tree (insert, remove, split, moving a
+//    region's ends or changing its protection) and every free of one of
+//    its page tables happens holding vm->lock; the functions that make
+//    them check it (vmspace_assert_locked: mmap.c's tree_* wrappers and
+//    release_page_tables). The region set itself (mm/regiontree.h) takes
+//    no locks; this rule is what serialises it. A munmap makes all its
+//    tree changes and page-table frees in one hold, so pmap sees it whole.
+//    The one exception is freeing the page tables and directory after
+//    the last reference: nobody else can reach the vmspace then.
 //  - ref counts the processes whose ->vm it is plus pmap readers. It
 //    changes with atomic instructions (lock xadd), so it needs no lock. A
 //    process's ->vm changes only under the process table lock
@@ -39,7 +42,9 @@
 //    before it is taken or after it is released. No code takes it while
 //    holding a sleeplock or inside a log operation today; that would be
 //    allowed, since its holders never wait for either.
-//  - pageset locks and kmalloc's locks never nest with vm->lock.
+//  - pageset locks, kmalloc's locks and mmap.c's region count lock never
+//    nest with vm->lock: region records are allocated before it is taken
+//    and freed after it is released.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
