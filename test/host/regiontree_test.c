@@ -326,32 +326,36 @@ static int t_placement(uint unused) {
   struct rtree t;
   struct rec *r[64];
   rt_init(&t);
-  for (uint i = 0; i < 64; i++) {
-    uint a;
-    if (!rt_lowest_fit(&t, 10, 100, 1000, &a) || a != 100 + 10 * i)
-      return fail("placement %u at %u, want %u", i, a, 100 + 10 * i);
+  int rc = 0;
+  uint a;
+  for (uint i = 0; i < 64 && rc == 0; i++) {
+    if (!rt_lowest_fit(&t, 10, 100, 1000, &a) || a != 100 + 10 * i) {
+      rc = fail("placement %u at %u, want %u", i, a, 100 + 10 * i);
+      break;
+    }
     r[i] = new_rec();
     r[i]->rt.start = a;
     r[i]->rt.end = a + 10;
     rt_insert(&t, &r[i]->rt);
   }
-  uint a;
-  if (rt_lowest_fit(&t, 361, 100, 1100, &a))   // 740..1100 holds 360 only
-    return fail("a range that does not fit was placed at %u", a);
-  rt_remove(&t, &r[40]->rt);                   // [500, 510) frees up
-  free(r[40]);
-  rt_remove(&t, &r[7]->rt);                    // [170, 180) too
-  free(r[7]);
-  if (!rt_lowest_fit(&t, 10, 100, 1000, &a) || a != 170)
-    return fail("hole reuse at %u, want 170", a);
-  if (!rt_lowest_fit(&t, 10, 171, 1000, &a) || a != 500)
-    return fail("hole above low at %u, want 500", a);
-  if (!rt_lowest_fit(&t, 11, 100, 1000, &a) || a != 740)
-    return fail("too-small holes skipped: at %u, want 740", a);
-  if (rt_check(&t) != RT_OK)
-    return fail("rt_check = %d", rt_check(&t));
-  free_all(&t);
-  return 0;
+  if (rc == 0 && rt_lowest_fit(&t, 361, 100, 1100, &a))   // 740..1100 holds 360 only
+    rc = fail("a range that does not fit was placed at %u", a);
+  if (rc == 0) {
+    rt_remove(&t, &r[40]->rt);                   // [500, 510) frees up
+    free(r[40]);
+    rt_remove(&t, &r[7]->rt);                    // [170, 180) too
+    free(r[7]);
+  }
+  if (rc == 0 && (!rt_lowest_fit(&t, 10, 100, 1000, &a) || a != 170))
+    rc = fail("hole reuse at %u, want 170", a);
+  if (rc == 0 && (!rt_lowest_fit(&t, 10, 171, 1000, &a) || a != 500))
+    rc = fail("hole above low at %u, want 500", a);
+  if (rc == 0 && (!rt_lowest_fit(&t, 11, 100, 1000, &a) || a != 740))
+    rc = fail("too-small holes skipped: at %u, want 740", a);
+  if (rc == 0 && rt_check(&t) != RT_OK)
+    rc = fail("rt_check = %d", rt_check(&t));
+  free_all(&t);   // also on failure, so ASan's leak report stays quiet
+  return rc;
 }
 
 // The checker itself catches a broken gap, a broken order and (tree only:
