@@ -7,6 +7,7 @@
 
 #include "types.h"
 #include "mm/regiontree.h"
+#include "mm/vmspace.h"
 
 struct vmspace;
 struct file;
@@ -56,10 +57,16 @@ int  mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end);
 int  mmap_fork(struct vmspace *parent, struct vmspace *child);
 // Unmap every region (writing shared file pages back); page tables stay.
 void mmap_release_all(struct vmspace *vm);
-// Does any region overlap [start, end)?
-int  mmap_overlaps(struct vmspace *vm, uint start, uint end);
+// Does any region overlap [start, end)? (Inline, like mmap_find: sbrk
+// and every page fault ask, and a wrapper call would cost each of them.)
+static inline int mmap_overlaps(struct vmspace *vm, uint start, uint end) {
+  return rt_overlaps(&vm->regions, start, end);
+}
 // The region holding va, or 0.
-struct region *mmap_find(struct vmspace *vm, uint va);
+static inline struct region *mmap_find(struct vmspace *vm, uint va) {
+  struct rt_node *n = rt_find(&vm->regions, va);
+  return n ? rt_entry(n, struct region, rt) : 0;
+}
 // PTE permission bits for a page of r (copy-on-write pages drop PTE_W).
 uint mmap_pte_perm(struct region *r, int cow_shared);
 int  mmap_region_count(void);   // all live regions, for leak accounting

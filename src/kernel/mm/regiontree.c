@@ -41,15 +41,6 @@ struct rt_node *rt_last(const struct rtree *t) { return node_or_0(rb_last(&t->ro
 struct rt_node *rt_next(const struct rt_node *n) { return node_or_0(rb_next(&n->link.rb)); }
 struct rt_node *rt_prev(const struct rt_node *n) { return node_or_0(rb_prev(&n->link.rb)); }
 
-// Re-derive n's gap from its predecessor; refresh the maxima above it.
-static void refresh_gap(struct rt_node *n) {
-  if (n == 0)
-    return;
-  struct rt_node *prev = rt_prev(n);
-  n->gap = n->start - (prev ? prev->end : 0);
-  rb_augment_path(&n->link.rb, &gap_augment);
-}
-
 struct rt_node *rt_find(const struct rtree *t, uint va) {
   struct rb_node *rbn = t->root.rb.node;
   while (rbn) {
@@ -122,34 +113,57 @@ int rt_lowest_fit(const struct rtree *t, uint len, uint low, uint high, uint *ou
   return 0;
 }
 
+// Set next's gap now that the node before it ends at prev_end, and
+// refresh the maxima above it.
+static void set_gap(struct rt_node *next, uint prev_end) {
+  if (next == 0)
+    return;
+  next->gap = next->start - prev_end;
+  rb_augment_path(&next->link.rb, &gap_augment);
+}
+
 void rt_insert(struct rtree *t, struct rt_node *n) {
+  // The descent passes both neighbours: the predecessor is the last node
+  // we went right at, the successor the last we went left at.
   struct rb_node **link = &t->root.rb.node, *parent = 0;
+  struct rt_node *prev = 0, *next = 0;
   while (*link) {
     parent = *link;
-    link = n->start < NODE(parent)->start ? &parent->left : &parent->right;
+    if (n->start < NODE(parent)->start) {
+      next = NODE(parent);
+      link = &parent->left;
+    } else {
+      prev = NODE(parent);
+      link = &parent->right;
+    }
   }
+  n->gap = n->start - (prev ? prev->end : 0);
+  n->max_gap = n->gap;
   rb_link_node(&n->link.rb, parent, link);
-  n->gap = 0;        // exact values follow once neighbours are reachable
-  n->max_gap = 0;
-  rb_insert_fixup(&t->root.rb, &n->link.rb, &gap_augment);
-  refresh_gap(n);
-  refresh_gap(rt_next(n));   // its gap shrank
+  rb_insert_fixup(&t->root.rb, &n->link.rb, &gap_augment);   // n and every
+                                                             // ancestor
+  set_gap(next, n->end);     // its gap shrank
   t->count++;
 }
 
 void rt_remove(struct rtree *t, struct rt_node *n) {
   struct rt_node *next = rt_next(n);
   rb_erase(&t->root.rb, &n->link.rb, &gap_augment);
-  refresh_gap(next);         // its gap grew
+  set_gap(next, n->start - n->gap);   // now it follows n's predecessor
   t->count--;
 }
 
 void rt_set_range(struct rtree *t, struct rt_node *n, uint start, uint end) {
   (void)t;
-  n->start = start;
-  n->end = end;
-  refresh_gap(n);
-  refresh_gap(rt_next(n));
+  if (start != n->start) {
+    n->gap += start - n->start;   // the previous node's end is where it was
+    n->start = start;
+    rb_augment_path(&n->link.rb, &gap_augment);
+  }
+  if (end != n->end) {
+    n->end = end;
+    set_gap(rt_next(n), end);
+  }
 }
 
 void rt_split(struct rtree *t, struct rt_node *n, uint at, struct rt_node *tail) {
@@ -163,7 +177,7 @@ void rt_merge(struct rtree *t, struct rt_node *a, struct rt_node *b) {
   uint end = b->end;
   rt_remove(t, b);
   a->end = end;
-  refresh_gap(rt_next(a));
+  set_gap(rt_next(a), end);
 }
 
 // ---- self-check ------------------------------------------------------------
