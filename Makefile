@@ -36,9 +36,6 @@ KCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include -Isrc/kernel
 ifeq ($(KMDEBUG),1)
 KCFLAGS   += -DKMDEBUG
 endif
-ifeq ($(MMAP_LINEAR),1)   # benchmark baseline: list-style region lookups
-KCFLAGS   += -DMMAP_LINEAR_BASELINE
-endif
 UCFLAGS   := $(ARCHFLAGS) -O2 -g $(WARN) -Isrc/include
 ASFLAGS_K := -m32 -nostdinc -Isrc/include -Isrc/kernel
 LDFLAGS   := -m elf_i386
@@ -52,7 +49,13 @@ ULDFLAGS  := $(LDFLAGS) -N -e main -Ttext $(USERBASE)
 KDIR      := $(BUILD)/kernel
 BOOT_ONLY := src/kernel/boot/bootmain.c src/kernel/boot/bootasm.S \
              src/kernel/boot/entryother.S src/kernel/boot/initcode.S
-KERNEL_C  := $(sort $(filter-out $(BOOT_ONLY),$(wildcard src/kernel/*/*.c)))
+# The region set (mm/regiontree.h) has two implementations; one is linked.
+ifeq ($(MMAP_LINEAR),1)   # benchmark baseline: a sorted list
+REGION_SET_UNUSED := src/kernel/mm/regiontree.c
+else                      # the augmented red-black tree
+REGION_SET_UNUSED := src/kernel/mm/regionlist.c
+endif
+KERNEL_C  := $(sort $(filter-out $(BOOT_ONLY) $(REGION_SET_UNUSED),$(wildcard src/kernel/*/*.c)))
 KERNEL_S  := $(sort $(filter-out $(BOOT_ONLY) src/kernel/boot/entry.S,$(wildcard src/kernel/*/*.S)))
 # entry.o goes first so the multiboot header sits at the start of .text.
 KERNEL_OBJS := $(KDIR)/boot/entry.o \
@@ -309,10 +312,11 @@ run:
 # ---- tests and benchmarks -------------------------------------------------
 
 -include test/host/Makefile.rbtree
+-include test/host/Makefile.regiontree
 -include test/host/Makefile.kmalloc
 -include test/host/Makefile.fs
 -include test/host/Makefile.fsck
-HOST_TESTS := build/host/rbtree_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test build/host/fs_test \
+HOST_TESTS := build/host/rbtree_test build/host/regiontree_test build/host/regionlist_test build/host/kmalloc_test build/host/kmalloc_kmdebug_test build/host/fs_test \
               build/host/fsck_test
 host-tests: $(HOST_TESTS)
 

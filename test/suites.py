@@ -61,7 +61,7 @@ DEFAULT_OSTEP_FOLDERS = ["test/example", "test/kmalloc", "test/mmap"]
 # (each of these catches its bug on an unfixed kernel in a single run, measured on
 # both CPU counts); the "faults" suite runs it under fault injection too.
 HOSTILE_FOLDER = "test/hostile"
-HOSTILE_RACE_TESTS = (1, 2, 3, 6, 9, 20, 106, 107)
+HOSTILE_RACE_TESTS = (1, 2, 3, 6, 9, 20, 106, 107, 110)
 # Its tests do disk work by the thousand (test 6 makes and removes 1000
 # directories, each a committed log operation; 6 and 20 fill the inode
 # table twice): 13 to 30 s on a quiet machine, so each may take up to this

@@ -8,8 +8,8 @@ instruction counts are exact and repeatable, and runs src/user/mmapbench.c
 (see its header for the commands and what each one measures):
 
   * build/bench/mm         the default kernel (red-black region tree)
-  * build/bench/mm-linear  `make MMAP_LINEAR=1`: region lookups walk the
-                           regions in order, like a linked list
+  * build/bench/mm-linear  `make MMAP_LINEAR=1`: the region set is a sorted
+                           linked list (src/kernel/mm/regionlist.c)
 
 All costs are guest instructions (TSC ticks under icount; `mmapbench calib`
 checks the ratio) measured around the operation inside the guest, so they

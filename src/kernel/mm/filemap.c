@@ -52,7 +52,7 @@ int filemap_attach(struct region *r) {
   if (!(r->flags & MAP_SHARED))
     return 0;
   if (r->course) {
-    if ((r->pages = pageset_create((r->end - r->start) / PGSIZE)) == 0)
+    if ((r->pages = pageset_create((r->rt.end - r->rt.start) / PGSIZE)) == 0)
       return -1;
     r->pgoff = 0;
     pageset_attach(r->pages, r);
@@ -90,7 +90,7 @@ void filemap_detach(struct region *r) {
 
 enum fault_result filemap_fill(struct region *r, uint va, char *page) {
   struct inode *ip = r->file->ip;
-  uint off = r->offset + (PGROUNDDOWN(va) - r->start);
+  uint off = r->offset + (PGROUNDDOWN(va) - r->rt.start);
   memset(page, 0, PGSIZE);
   ilock(ip);
   uint size = ip->size;
@@ -178,7 +178,7 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
   uint size = ip->size;
   iunlock(ip);
 
-  uint first = r->pgoff + (start - r->start) / PGSIZE;
+  uint first = r->pgoff + (start - r->rt.start) / PGSIZE;
   uint count = (end - start) / PGSIZE;
   if (first >= r->pages->npages)
     return 0;
@@ -200,7 +200,7 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
       dirty = pageset_dirty(r->pages, idx, page);
     if (!dirty)
       continue;
-    uint off = r->offset + (start - r->start) + i * PGSIZE;
+    uint off = r->offset + (start - r->rt.start) + i * PGSIZE;
     if (off < size) {
       uint n = size - off < PGSIZE ? size - off : PGSIZE;
       if (write_file(ip, page, off, n) < 0)
@@ -297,7 +297,7 @@ int filemap_write_range(struct region *r, uint start, uint end) {
   if (user_buf_ok(start, end - start, 0) < 0)
     return -1;
   struct inode *ip = r->file->ip;
-  uint off = r->offset + (start - r->start);
+  uint off = r->offset + (start - r->rt.start);
   if (write_file(ip, (char *)start, off, end - start) < 0)
     return -1;
   ilock(ip);

@@ -1,19 +1,22 @@
-// mmap regions: the per-address-space red-black tree and the operations on it.
+// mmap regions: the operations on an address space's set of regions.
 //
-// Each address space keeps its regions in vmspace->regions, an intrusive
-// red-black tree ordered by start address (lib/rbtree.h). Every node also caches
-//   gap     = start - (end of the previous region, or 0)
-//   max_gap = the largest gap in its subtree
-// so that looking up the region holding an address (page faults), the
-// regions overlapping a range (munmap, mprotect) and the lowest free range
-// of a given size (mmap without MAP_FIXED) each take O(log n).
+// Each address space keeps its regions in vmspace->regions, a region set
+// ordered by start address (mm/regiontree.h, a pure library: an augmented
+// red-black tree whose nodes cache the free gap below them and the largest
+// gap in their subtree, so looking up the region holding an address (page
+// faults), the regions overlapping a range (munmap, mprotect) and the
+// lowest free range of a given size (mmap without MAP_FIXED) each take
+// O(log n); `make MMAP_LINEAR=1` links a sorted list instead, the
+// benchmark's baseline).
 //
 // Pages are not allocated here: the page-fault handler fills them in on
 // first touch (mm/pagefault.c). Unmapping frees whatever pages are there.
 //
-// Locking: tree changes and page-table frees hold vm->lock, never across
-// anything that sleeps (write-back, freeing a region record); the rules and
-// the lock order are at the top of mm/vmspace.c.
+// Locking: every tree change and page-table free holds vm->lock (the
+// tree_* wrappers and release_page_tables assert it), never across
+// anything that sleeps (write-back, freeing a region record); a munmap's
+// changes happen in one locked step, so pmap sees it whole or not at all.
+// The rules and the lock order are at the top of mm/vmspace.c.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -58,78 +61,61 @@ void mmap_init(void) {
 
 // ---- the tree ------------------------------------------------------------
 //
-// The functions here that change the tree need the caller to hold vm->lock
-// (vmspace.c): pmap of another process reads the tree under it.
+// The region set itself is mm/regiontree.{c,h} (or regionlist.c, the
+// benchmark's list baseline; the Makefile links one). These wrappers keep
+// a region's file offset in step with its start and check the rule that
+// every change holds vm->lock (vmspace.c): pmap of another process reads
+// the tree under it.
 
-#define REGION(n) rb_entry(n, struct region, node)
+#define REGION(n) rt_entry(n, struct region, rt)
 
-static uint max3(uint a, uint b, uint c) {
-  uint m = a > b ? a : b;
-  return m > c ? m : c;
+static struct region *region_of(struct rt_node *n) {
+  return n ? REGION(n) : 0;
 }
-
-static void recompute_gap(struct rb_node *n) {
-  struct region *r = REGION(n);
-  r->max_gap = max3(r->gap,
-                    n->left ? REGION(n->left)->max_gap : 0,
-                    n->right ? REGION(n->right)->max_gap : 0);
-}
-
-static const struct rb_augment gap_augment = { recompute_gap };
 
 static struct region *next_region(struct region *r) {
-  struct rb_node *n = rb_next(&r->node);
-  return n ? REGION(n) : 0;
+  return region_of(rt_next(&r->rt));
 }
 
-static struct region *prev_region(struct region *r) {
-  struct rb_node *n = rb_prev(&r->node);
-  return n ? REGION(n) : 0;
-}
-
-// Refresh r's gap from its predecessor and the cached maxima above it.
-static void refresh_gap(struct region *r) {
-  struct region *prev = prev_region(r);
-  r->gap = r->start - (prev ? prev->end : 0);
-  rb_augment_path(&r->node, &gap_augment);
+// The region after r if it may start below end, else 0 (regions are
+// disjoint, so none can once r reaches end): saves a step of the walk.
+static struct region *next_before(struct region *r, uint end) {
+  return r->rt.end < end ? next_region(r) : 0;
 }
 
 static void tree_insert(struct vmspace *vm, struct region *r) {
-  struct rb_node **link = &vm->regions.node, *parent = 0;
-  while (*link) {
-    parent = *link;
-    link = r->start < REGION(parent)->start ? &parent->left : &parent->right;
-  }
   vmspace_assert_locked(vm, "tree_insert");
-  rb_link_node(&r->node, parent, link);
-  r->gap = 0;
-  r->max_gap = 0;
-  rb_insert_fixup(&vm->regions, &r->node, &gap_augment);
-  refresh_gap(r);
-  struct region *next = next_region(r);
-  if (next)
-    refresh_gap(next);
-  vm->nregions++;
+  rt_insert(&vm->regions, &r->rt);
 }
 
 static void tree_remove(struct vmspace *vm, struct region *r) {
   vmspace_assert_locked(vm, "tree_remove");
-  struct region *next = next_region(r);
-  rb_erase(&vm->regions, &r->node, &gap_augment);
-  if (next)
-    refresh_gap(next);
-  vm->nregions--;
+  rt_remove(&vm->regions, &r->rt);
 }
 
-// Move r's start up (dropping its head) or its end down (dropping its
-// tail); its place in the order does not change.
+// Move r's start up (dropping its head); its place in the order does not
+// change.
 static void tree_set_start(struct vmspace *vm, struct region *r, uint start) {
   vmspace_assert_locked(vm, "tree_set_start");
-  uint dropped = start - r->start;
-  r->start = start;
+  uint dropped = start - r->rt.start;
   r->offset += dropped;
   r->pgoff += dropped / PGSIZE;
-  refresh_gap(r);
+  rt_set_range(&vm->regions, &r->rt, start, r->rt.end);
+}
+
+// Move r's end down (dropping its tail).
+static void tree_set_end(struct vmspace *vm, struct region *r, uint end) {
+  vmspace_assert_locked(vm, "tree_set_end");
+  rt_set_range(&vm->regions, &r->rt, r->rt.start, end);
+}
+
+// Cut r at `at`; tail, a clone of r (region_clone_into), takes [at, end).
+static void tree_split(struct vmspace *vm, struct region *r, uint at, struct region *tail) {
+  vmspace_assert_locked(vm, "tree_split");
+  uint skip = at - r->rt.start;
+  tail->offset += skip;
+  tail->pgoff += skip / PGSIZE;
+  rt_split(&vm->regions, &r->rt, at, &tail->rt);
 }
 
 // pmap reports a region's protection, so it changes under the lock too.
@@ -138,124 +124,16 @@ static void tree_set_prot(struct vmspace *vm, struct region *r, int prot) {
   r->prot = prot;
 }
 
-static void tree_set_end(struct vmspace *vm, struct region *r, uint end) {
-  vmspace_assert_locked(vm, "tree_set_end");
-  r->end = end;
-  struct region *next = next_region(r);
-  if (next)
-    refresh_gap(next);
-}
-
-#ifndef MMAP_LINEAR_BASELINE
-
-struct region *mmap_find(struct vmspace *vm, uint va) {
-  struct rb_node *n = vm->regions.node;
-  while (n) {
-    struct region *r = REGION(n);
-    if (va < r->start)
-      n = n->left;
-    else if (va >= r->end)
-      n = n->right;
-    else
-      return r;
-  }
-  return 0;
-}
-
 // The lowest region ending above va (it may start above va too), or 0.
 static struct region *first_ending_after(struct vmspace *vm, uint va) {
-  struct rb_node *n = vm->regions.node;
-  struct region *best = 0;
-  while (n) {
-    struct region *r = REGION(n);
-    if (r->end > va) {
-      best = r;
-      n = n->left;
-    } else {
-      n = n->right;
-    }
-  }
-  return best;
-}
-
-#else
-
-// Benchmark baseline (make MMAP_LINEAR=1): the same lookups done the way
-// a linked list of regions would do them, walking from the lowest region.
-// Only for measuring what the tree buys; never the default.
-
-struct region *mmap_find(struct vmspace *vm, uint va) {
-  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n)) {
-    struct region *r = REGION(n);
-    if (va < r->start)
-      return 0;
-    if (va < r->end)
-      return r;
-  }
-  return 0;
-}
-
-static struct region *first_ending_after(struct vmspace *vm, uint va) {
-  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n))
-    if (REGION(n)->end > va)
-      return REGION(n);
-  return 0;
-}
-
-#endif
-
-int mmap_overlaps(struct vmspace *vm, uint start, uint end) {
-  struct region *r = first_ending_after(vm, start);
-  return r && r->start < end;
-}
-
-// Lowest address a >= low with [a, a+len) free, looking only at the gaps
-// before regions in n's subtree. Subtrees whose largest gap is too small
-// are skipped, and so are left subtrees lying wholly below `low`, so the
-// walk follows O(log n) paths.
-__attribute__((unused))
-static int lowest_fit(struct rb_node *n, uint len, uint low, uint *out) {
-  if (n == 0 || REGION(n)->max_gap < len)
-    return 0;
-  struct region *r = REGION(n);
-  if (r->start > low && lowest_fit(n->left, len, low, out))
-    return 1;
-  uint gap_start = r->start - r->gap;
-  uint lo = gap_start > low ? gap_start : low;
-  if (lo < r->start && r->start - lo >= len) {
-    *out = lo;
-    return 1;
-  }
-  return lowest_fit(n->right, len, low, out);
+  return region_of(rt_first_ending_after(&vm->regions, va));
 }
 
 // Choose where a new mapping of len bytes goes: the lowest free range at
 // or above MMAP_BASE. Returns 0 when none fits below KERNBASE.
 static uint find_free_range(struct vmspace *vm, uint len) {
   uint a;
-#ifndef MMAP_LINEAR_BASELINE
-  if (lowest_fit(vm->regions.node, len, MMAP_BASE, &a))
-    return a;
-#else
-  a = MMAP_BASE;   // list baseline: walk the regions in order
-  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n)) {
-    struct region *r = REGION(n);
-    if (r->end <= a)
-      continue;
-    if (r->start >= a && r->start - a >= len)
-      return a;
-    a = r->end;
-  }
-  if (a < KERNBASE && KERNBASE - a >= len)
-    return a;
-  return 0;
-#endif
-  // Past the last region.
-  struct rb_node *last = rb_last(&vm->regions);
-  a = MMAP_BASE;
-  if (last && REGION(last)->end > a)
-    a = REGION(last)->end;
-  if (a < KERNBASE && KERNBASE - a >= len)
+  if (rt_lowest_fit(&vm->regions, len, MMAP_BASE, KERNBASE, &a))
     return a;
   return 0;
 }
@@ -286,34 +164,38 @@ static void drop_pages(struct region *r, pde_t *pgdir, uint start, uint end) {
   flush_tlb(pgdir);
 }
 
-// Free the page table of directory entry d. pmap of another process walks
-// this process's page tables holding vm->lock, so the caller must hold it.
-static void drop_page_table(struct vmspace *vm, uint d) {
-  vmspace_assert_locked(vm, "drop_page_table");
-  free_page_table(vm->pgdir, d);
+// Can the page table of directory entry d go? Only if it is there, lies
+// wholly above the heap and no region overlaps its 4 MiB span.
+static int page_table_unused(struct vmspace *vm, uint d) {
+  uint span = PGADDR(d, 0, 0);
+  return (vm->pgdir[d] & PTE_P) && span >= PGROUNDUP(vm->sz) &&
+         !mmap_overlaps(vm, span, span + (1 << PDXSHIFT));
 }
 
 // After [start, end) was unmapped: free the page tables of the 4 MiB
-// spans it touched that no region and no part of the heap uses any more
-// (their entries are all clear), so munmap gives them back as Linux
-// does. One O(log n) tree query per span. The lock is taken only when
-// there is a table to free, so most munmaps pay nothing for it.
+// spans it touched that nothing uses any more (their entries are all
+// clear), so munmap gives them back as Linux does. One O(log n) tree
+// query per span. pmap of another process walks these page tables
+// holding vm->lock, so the caller holds it too.
 static void release_page_tables(struct vmspace *vm, uint start, uint end) {
-  uint heap_end = PGROUNDUP(vm->sz);
-  int locked = 0;
+  vmspace_assert_locked(vm, "release_page_tables");
+  for (uint d = PDX(start); d <= PDX(end - 1) && d < PDX(KERNBASE); d++)
+    if (page_table_unused(vm, d))
+      free_page_table(vm->pgdir, d);
+}
+
+// The same for a range where nothing was mapped: the lock is taken only
+// when there is a table to free, so most such munmaps (and every
+// MAP_FIXED into free space) pay nothing for it.
+static void release_page_tables_unlocked(struct vmspace *vm, uint start, uint end) {
   for (uint d = PDX(start); d <= PDX(end - 1) && d < PDX(KERNBASE); d++) {
-    uint span = PGADDR(d, 0, 0);
-    if (!(vm->pgdir[d] & PTE_P) || span < heap_end ||
-        mmap_overlaps(vm, span, span + (1 << PDXSHIFT)))
-      continue;
-    if (!locked) {
+    if (page_table_unused(vm, d)) {
       acquire(&vm->lock);
-      locked = 1;
+      release_page_tables(vm, start, end);
+      release(&vm->lock);
+      return;
     }
-    drop_page_table(vm, d);
   }
-  if (locked)
-    release(&vm->lock);
 }
 
 static struct region *region_alloc(void) {
@@ -339,7 +221,7 @@ static void region_free(struct region *r) {
 // caller then adjusts its extent.
 static void region_clone_into(struct region *dst, struct region *src, pde_t *pgdir) {
   *dst = *src;
-  memset(&dst->node, 0, sizeof(dst->node));
+  memset(&dst->rt.link, 0, sizeof(dst->rt.link));
   dst->pgdir = pgdir;
   if (dst->file)
     filedup(dst->file);
@@ -373,13 +255,13 @@ int mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
 
   // The record limit (mman.h); a MAP_FIXED that would only replace
   // regions is refused at the limit too, which keeps the rule simple.
-  if (vm->nregions >= MMAP_MAX_REGIONS)
+  if (vm->regions.count >= MMAP_MAX_REGIONS)
     return -1;
   struct region *r = region_alloc();
   if (r == 0)
     return -1;
-  r->start = start;
-  r->end = start + len;
+  r->rt.start = start;
+  r->rt.end = start + len;
   r->prot = prot;
   r->flags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS);
   r->course = course;
@@ -416,60 +298,62 @@ int mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
 // removed. Returns -1 only when a split needs memory that is not there,
 // and then nothing has changed. Every way out that succeeds gives back
 // the page tables the range leaves empty.
+//
+// Pages go first (writing back may sleep); then every tree change and
+// page-table free happens in one locked step, so pmap sees the munmap
+// whole; the records of removed regions are freed after it (fileclose may
+// sleep too).
 int mmap_unmap(struct vmspace *vm, uint start, uint end) {
-  struct region *r = first_ending_after(vm, start);
-  if (r == 0 || r->start >= end) {
-    release_page_tables(vm, start, end);  // nothing mapped there (any more)
+  struct region *first = first_ending_after(vm, start);
+  if (first == 0 || first->rt.start >= end) {
+    release_page_tables_unlocked(vm, start, end);  // nothing mapped there (any more)
     return 0;
   }
 
-  if (r->start < start && r->end > end) {
+  if (first->rt.start < start && first->rt.end > end) {
     // The hole is inside one region: split it in three (one record
     // more, so not at the limit: Linux refuses such a munmap too).
-    if (vm->nregions >= MMAP_MAX_REGIONS)
+    if (vm->regions.count >= MMAP_MAX_REGIONS)
       return -1;
     struct region *tail = region_alloc();
     if (tail == 0)
       return -1;
-    region_clone_into(tail, r, vm->pgdir);
-    drop_pages(r, vm->pgdir, start, end);
-    uint skip = end - tail->start;
-    tail->start = end;
-    tail->offset += skip;
-    tail->pgoff += skip / PGSIZE;
-    acquire(&vm->lock);   // one step, so pmap never sees half a split
-    tree_set_end(vm, r, start);
-    tree_insert(vm, tail);
-    release(&vm->lock);
+    region_clone_into(tail, first, vm->pgdir);
+    drop_pages(first, vm->pgdir, start, end);
+    acquire(&vm->lock);
+    tree_split(vm, first, end, tail);
+    tree_set_end(vm, first, start);
     // The spans wholly inside the hole are empty now; those shared with
-    // r or tail are kept (release_page_tables asks the tree).
+    // first or tail are kept (release_page_tables asks the tree).
     release_page_tables(vm, start, end);
+    release(&vm->lock);
     return 0;
   }
 
-  while (r && r->start < end) {
-    struct region *next = next_region(r);
-    // Pages first (writing back may sleep), then the tree under the lock.
-    if (start <= r->start && end >= r->end) {          // all of it
-      drop_pages(r, vm->pgdir, r->start, r->end);
-      acquire(&vm->lock);
+  for (struct region *r = first; r && r->rt.start < end; r = next_before(r, end))
+    drop_pages(r, vm->pgdir, r->rt.start > start ? r->rt.start : start,
+               r->rt.end < end ? r->rt.end : end);
+  struct region *dead = 0;
+  acquire(&vm->lock);
+  for (struct region *r = first, *next; r && r->rt.start < end; r = next) {
+    next = next_before(r, end);
+    if (start <= r->rt.start && end >= r->rt.end) {    // all of it
       tree_remove(vm, r);
-      release(&vm->lock);
-      region_free(r);
-    } else if (start <= r->start) {                     // its head
-      drop_pages(r, vm->pgdir, r->start, end);
-      acquire(&vm->lock);
+      r->dead_next = dead;
+      dead = r;
+    } else if (start <= r->rt.start) {                // its head
       tree_set_start(vm, r, end);
-      release(&vm->lock);
-    } else {                                            // its tail
-      drop_pages(r, vm->pgdir, start, r->end);
-      acquire(&vm->lock);
+    } else {                                          // its tail
       tree_set_end(vm, r, start);
-      release(&vm->lock);
     }
-    r = next;
   }
   release_page_tables(vm, start, end);
+  release(&vm->lock);
+  while (dead) {
+    struct region *next = dead->dead_next;
+    region_free(dead);
+    dead = next;
+  }
   return 0;
 }
 
@@ -477,9 +361,9 @@ int mmap_unmap(struct vmspace *vm, uint start, uint end) {
 static int fully_mapped(struct vmspace *vm, uint start, uint end) {
   uint at = start;
   for (struct region *r = first_ending_after(vm, start); r && at < end; r = next_region(r)) {
-    if (r->start > at)
+    if (r->rt.start > at)
       return 0;
-    at = r->end;
+    at = r->rt.end;
   }
   return at >= end;
 }
@@ -488,18 +372,13 @@ static int fully_mapped(struct vmspace *vm, uint start, uint end) {
 // spans it, with a record the caller allocated).
 static void split_at(struct vmspace *vm, uint at, struct region **spare) {
   struct region *r = mmap_find(vm, at);
-  if (r == 0 || r->start == at)
+  if (r == 0 || r->rt.start == at)
     return;
   struct region *tail = *spare;
   *spare = 0;
   region_clone_into(tail, r, vm->pgdir);
-  uint skip = at - tail->start;
-  tail->start = at;
-  tail->offset += skip;
-  tail->pgoff += skip / PGSIZE;
   acquire(&vm->lock);
-  tree_set_end(vm, r, at);
-  tree_insert(vm, tail);
+  tree_split(vm, r, at, tail);
   release(&vm->lock);
 }
 
@@ -507,7 +386,7 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
   if (!fully_mapped(vm, start, end))
     return -1;
   // A file mapped shared can become writable only if opened for writing.
-  for (struct region *r = first_ending_after(vm, start); r && r->start < end; r = next_region(r))
+  for (struct region *r = first_ending_after(vm, start); r && r->rt.start < end; r = next_region(r))
     if ((prot & PROT_WRITE) && r->kind == RK_FILE && (r->flags & MAP_SHARED) && !r->file->writable)
       return -1;
 
@@ -515,8 +394,8 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
   // Each split adds a record, so near the limit (mman.h) only a change
   // that splits nothing may go ahead.
   struct region *at_end = mmap_find(vm, end);
-  int splits = (mmap_find(vm, start)->start != start) + (at_end && at_end->start != end);
-  if (vm->nregions + splits > MMAP_MAX_REGIONS)
+  int splits = (mmap_find(vm, start)->rt.start != start) + (at_end && at_end->rt.start != end);
+  if (vm->regions.count + splits > MMAP_MAX_REGIONS)
     return -1;
   struct region *spare[2];
   spare[0] = region_alloc();
@@ -531,15 +410,15 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
   for (int i = 0; i < 2; i++)
     if (spare[i]) { kmfree(spare[i]); count_regions(-1); }
 
-  for (struct region *r = mmap_find(vm, start); r && r->start < end; r = next_region(r)) {
+  for (struct region *r = mmap_find(vm, start); r && r->rt.start < end; r = next_region(r)) {
     acquire(&vm->lock);
     tree_set_prot(vm, r, prot);
     release(&vm->lock);
     // Present pages take the new permissions now; copy-on-write pages
     // stay read-only until their next write fault.
-    uint va = r->start;
+    uint va = r->rt.start;
     pte_t *pte;
-    while ((pte = next_present_pte(vm->pgdir, &va, r->end)) != 0) {
+    while ((pte = next_present_pte(vm->pgdir, &va, r->rt.end)) != 0) {
       char *page = P2V(PTE_ADDR(*pte));
       int cow = !(r->flags & MAP_SHARED) && kref_count(page) > 1;
       *pte = PTE_ADDR(*pte) | PTE_P | (*pte & PTE_D) | mmap_pte_perm(r, cow);
@@ -558,11 +437,11 @@ int mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end) {
     return -1;
   struct writeback_memo memo;
   memo.used = 0;
-  for (struct region *r = first_ending_after(vm, start); r && r->start < end; r = next_region(r)) {
+  for (struct region *r = first_ending_after(vm, start); r && r->rt.start < end; r = next_region(r)) {
     if (r->kind != RK_FILE || !(r->flags & MAP_SHARED))
       continue;
-    uint s = start > r->start ? start : r->start;
-    uint e = end < r->end ? end : r->end;
+    uint s = start > r->rt.start ? start : r->rt.start;
+    uint e = end < r->rt.end ? end : r->rt.end;
     int rc;
     if (r->course)
       rc = filemap_write_range(r, s, byte_end < e ? byte_end : e);
@@ -578,7 +457,7 @@ int mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end) {
 // ---- fork, exec, exit ----------------------------------------------------
 
 int mmap_fork(struct vmspace *parent, struct vmspace *child) {
-  for (struct rb_node *n = rb_first(&parent->regions); n; n = rb_next(n)) {
+  for (struct rt_node *n = rt_first(&parent->regions); n; n = rt_next(n)) {
     struct region *r = REGION(n);
     struct region *c = region_alloc();
     if (c == 0)
@@ -591,9 +470,9 @@ int mmap_fork(struct vmspace *parent, struct vmspace *child) {
     // Share every present page: shared regions keep their permissions,
     // private ones become copy-on-write in both processes.
     int shared = (r->flags & MAP_SHARED) != 0;
-    uint va = r->start;
+    uint va = r->rt.start;
     pte_t *pte;
-    while ((pte = next_present_pte(parent->pgdir, &va, r->end)) != 0) {
+    while ((pte = next_present_pte(parent->pgdir, &va, r->rt.end)) != 0) {
       char *page = P2V(PTE_ADDR(*pte));
       pte_t *cpte = walkpgdir(child->pgdir, (void *)va, 1);
       if (cpte == 0)
@@ -612,12 +491,12 @@ int mmap_fork(struct vmspace *parent, struct vmspace *child) {
 
 void mmap_release_all(struct vmspace *vm) {
   pde_t *pgdir = vm->pgdir;
-  struct rb_node *n;
-  while ((n = rb_first(&vm->regions)) != 0) {
+  struct rt_node *n;
+  while ((n = rt_first(&vm->regions)) != 0) {
     struct region *r = REGION(n);
     if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
-      filemap_writeback(r, pgdir, r->start, r->end, WB_THIS_MAPPING, 0);
-    unmap_user_range(pgdir, r->start, r->end);
+      filemap_writeback(r, pgdir, r->rt.start, r->rt.end, WB_THIS_MAPPING, 0);
+    unmap_user_range(pgdir, r->rt.start, r->rt.end);
     acquire(&vm->lock);
     tree_remove(vm, r);
     release(&vm->lock);
@@ -642,17 +521,17 @@ static uint resident_pages(pde_t *pgdir, uint start, uint end) {
 int mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max) {
   acquire(&vm->lock);
   int i = 0;
-  for (struct rb_node *n = rb_first(&vm->regions); n; n = rb_next(n), i++) {
+  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n), i++) {
     if (i >= max)
       continue;
     struct region *r = REGION(n);
-    out[i].start = r->start;
-    out[i].end = r->end;
+    out[i].start = r->rt.start;
+    out[i].end = r->rt.end;
     out[i].prot = r->prot;
     out[i].flags = r->flags;
     out[i].fd_backed = r->kind == RK_FILE;
     out[i].offset = r->offset;
-    out[i].resident = resident_pages(vm->pgdir, r->start, r->end);
+    out[i].resident = resident_pages(vm->pgdir, r->rt.start, r->rt.end);
   }
   release(&vm->lock);
   return i;

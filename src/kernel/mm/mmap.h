@@ -1,12 +1,13 @@
 // Memory-mapped regions of an address space (mmap, munmap, mprotect,
-// msync), held in its intrusive red-black tree keyed by start address
-// (struct vmspace, mm/vmspace.h).
+// msync), held in its region set keyed by start address (struct vmspace,
+// mm/vmspace.h; the set is the library mm/regiontree.h).
 // Pages are filled lazily by the page-fault handler (mm/pagefault.c).
 #ifndef KERNEL_MM_MMAP_H
 #define KERNEL_MM_MMAP_H
 
 #include "types.h"
-#include "lib/rbtree.h"
+#include "mm/regiontree.h"
+#include "mm/vmspace.h"
 
 struct vmspace;
 struct file;
@@ -18,11 +19,7 @@ struct pageset;
 
 // One mapped range [start, end), page aligned.
 struct region {
-  struct rb_node node;     // in vmspace->regions, ordered by start
-  uint start;
-  uint end;
-  uint gap;                // free bytes between the previous region's end and start
-  uint max_gap;            // largest `gap` in this subtree (augmented)
+  struct rt_node rt;       // in vmspace->regions: [rt.start, rt.end), page aligned
   int prot;                // PROT_* bits
   int flags;               // MAP_SHARED / MAP_PRIVATE as effective
   int kind;                // RK_ANON or RK_FILE
@@ -35,6 +32,7 @@ struct region {
   struct region *ps_next;  // next region attached to `pages`
   struct region **ps_pprev; // the link pointing at this one (O(1) detach)
   pde_t *pgdir;            // the page table this region lives in
+  struct region *dead_next; // munmap: removed, to be freed after the lock
 };
 
 // The kernel places mappings it chooses in [MMAP_BASE, KERNBASE); the
@@ -59,10 +57,16 @@ int  mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end);
 int  mmap_fork(struct vmspace *parent, struct vmspace *child);
 // Unmap every region (writing shared file pages back); page tables stay.
 void mmap_release_all(struct vmspace *vm);
-// Does any region overlap [start, end)?
-int  mmap_overlaps(struct vmspace *vm, uint start, uint end);
+// Does any region overlap [start, end)? (Inline, like mmap_find: sbrk
+// and every page fault ask, and a wrapper call would cost each of them.)
+static inline int mmap_overlaps(struct vmspace *vm, uint start, uint end) {
+  return rt_overlaps(&vm->regions, start, end);
+}
 // The region holding va, or 0.
-struct region *mmap_find(struct vmspace *vm, uint va);
+static inline struct region *mmap_find(struct vmspace *vm, uint va) {
+  struct rt_node *n = rt_find(&vm->regions, va);
+  return n ? rt_entry(n, struct region, rt) : 0;
+}
 // PTE permission bits for a page of r (copy-on-write pages drop PTE_W).
 uint mmap_pte_perm(struct region *r, int cow_shared);
 int  mmap_region_count(void);   // all live regions, for leak accounting

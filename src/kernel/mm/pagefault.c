@@ -45,7 +45,7 @@ static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
 static enum fault_result region_page(struct region *r, uint va, char **pagep) {
   if (r->pages == 0)
     return fresh_page(r, va, pagep);
-  uint idx = r->pgoff + (PGROUNDDOWN(va) - r->start) / PGSIZE;
+  uint idx = r->pgoff + (PGROUNDDOWN(va) - r->rt.start) / PGSIZE;
   char *page = pageset_lookup(r->pages, idx);
   if (page == 0) {
     char *fresh;
@@ -153,8 +153,8 @@ int fault_region(struct vmspace *vm, uint va, uint *start, uint *end, int *prot)
   struct region *r = va < KERNBASE ? mmap_find(vm, va) : 0;
   if (r == 0)
     return -1;
-  *start = r->start;
-  *end = r->end;
+  *start = r->rt.start;
+  *end = r->rt.end;
   *prot = r->prot;
   return 0;
 }

@@ -95,9 +95,9 @@ int pageset_dirty(struct pageset *ps, uint idx, char *page) {
   int dirty = 0;
   acquire(&ps->lock);
   for (struct region *r = ps->mappers; r && !dirty; r = r->ps_next) {
-    if (idx < r->pgoff || idx - r->pgoff >= (r->end - r->start) / PGSIZE)
+    if (idx < r->pgoff || idx - r->pgoff >= (r->rt.end - r->rt.start) / PGSIZE)
       continue;
-    uint va = r->start + (idx - r->pgoff) * PGSIZE;
+    uint va = r->rt.start + (idx - r->pgoff) * PGSIZE;
     pte_t *pte = walkpgdir(r->pgdir, (void *)va, 0);
     dirty = pte && (*pte & (PTE_P | PTE_D)) == (PTE_P | PTE_D) &&
             PTE_ADDR(*pte) == V2P(page);
@@ -109,9 +109,9 @@ int pageset_dirty(struct pageset *ps, uint idx, char *page) {
 void pageset_clean(struct pageset *ps, uint idx, char *page, pde_t *pgdir) {
   acquire(&ps->lock);
   for (struct region *r = ps->mappers; r; r = r->ps_next) {
-    if (r->pgdir != pgdir || idx < r->pgoff || idx - r->pgoff >= (r->end - r->start) / PGSIZE)
+    if (r->pgdir != pgdir || idx < r->pgoff || idx - r->pgoff >= (r->rt.end - r->rt.start) / PGSIZE)
       continue;
-    pte_t *pte = walkpgdir(r->pgdir, (void *)(r->start + (idx - r->pgoff) * PGSIZE), 0);
+    pte_t *pte = walkpgdir(r->pgdir, (void *)(r->rt.start + (idx - r->pgoff) * PGSIZE), 0);
     if (pte && (*pte & PTE_P) && PTE_ADDR(*pte) == V2P(page))
       *pte &= ~PTE_D;
   }

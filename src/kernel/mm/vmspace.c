@@ -10,12 +10,15 @@
 // so the tree is not relinked and no page table is freed while they look.
 //
 // Invariants
-//  - Every change to the region tree (insert, remove, moving a region's
-//    ends or changing its protection) and every free of one of its page
-//    tables happens holding vm->lock; the functions that make them check
-//    it (vmspace_assert_locked). The one exception is freeing the page
-//    tables and directory after the last reference: nobody else can reach
-//    the vmspace then.
+//  - Every change to the region tree (insert, remove, split, moving a
+//    region's ends or changing its protection) and every free of one of
+//    its page tables happens holding vm->lock; the functions that make
+//    them check it (vmspace_assert_locked: mmap.c's tree_* wrappers and
+//    release_page_tables). The region set itself (mm/regiontree.h) takes
+//    no locks; this rule is what serialises it. A munmap makes all its
+//    tree changes and page-table frees in one hold, so pmap sees it whole.
+//    The one exception is freeing the page tables and directory after
+//    the last reference: nobody else can reach the vmspace then.
 //  - ref counts the processes whose ->vm it is plus pmap readers. It
 //    changes with atomic instructions (lock xadd), so it needs no lock. A
 //    process's ->vm changes only under the process table lock
@@ -39,7 +42,9 @@
 //    before it is taken or after it is released. No code takes it while
 //    holding a sleeplock or inside a log operation today; that would be
 //    allowed, since its holders never wait for either.
-//  - pageset locks and kmalloc's locks never nest with vm->lock.
+//  - pageset locks, kmalloc's locks and mmap.c's region count lock never
+//    nest with vm->lock: region records are allocated before it is taken
+//    and freed after it is released.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -54,11 +59,9 @@
 #include "dev/console.h"
 #include "lib/klib.h"
 
-void vmspace_assert_locked(struct vmspace *vm, const char *who) {
-  if ((readeflags() & FL_IF) || !vm->lock.locked || vm->lock.cpu != mycpu()) {
-    cprintf("%s: vmspace lock not held\n", who);
-    panic("vmspace: lock not held");
-  }
+void vmspace_lock_missing(const char *who) {
+  cprintf("%s: vmspace lock not held\n", who);
+  panic("vmspace: lock not held");
 }
 
 // A record with no page directory yet.
@@ -69,7 +72,8 @@ static struct vmspace *vmspace_alloc(void) {
   initlock(&vm->lock, "vmspace");
   vm->ref = 1;
   vm->sz = USERBASE;
-  return vm;             // no regions: the tree is empty (zeroed)
+  rt_init(&vm->regions);
+  return vm;
 }
 
 struct vmspace *vmspace_create(void) {
@@ -185,5 +189,5 @@ uint vmspace_heap_end(struct vmspace *vm) {
 }
 
 int vmspace_region_count(struct vmspace *vm) {
-  return vm->nregions;
+  return vm->regions.count;
 }

@@ -7,8 +7,10 @@
 #define KERNEL_MM_VMSPACE_H
 
 #include "types.h"
-#include "lib/rbtree.h"
+#include "mm/regiontree.h"
 #include "lock/spinlock.h"
+#include "arch/x86.h"
+#include "proc/proc.h"
 
 struct inode;
 struct pmap_entry;
@@ -19,8 +21,8 @@ struct vmspace {
   int ref;                  // processes running in it + readers (pmap); atomic
   pde_t *pgdir;             // the page directory (the kernel half is shared)
   uint sz;                  // end of [USERBASE, sz): text, data, stack, heap
-  struct rb_root regions;   // mmap regions, keyed by start (mm/mmap.c)
-  int nregions;
+  struct rtree regions;     // mmap regions, keyed by start (mm/mmap.c);
+                            // regions.count is how many
 };
 
 // ---- life cycle ------------------------------------------------------------
@@ -72,6 +74,12 @@ int  vmspace_region_count(struct vmspace *vm);   // for ps
 
 // Panics unless this CPU holds vm->lock. Cheaper than holding(): a CPU
 // holding a spinlock has interrupts off, so mycpu() cannot change under us.
-void vmspace_assert_locked(struct vmspace *vm, const char *who);
+// Inline, as every tree change and page-table free makes the check (a
+// call cost munmap 30 instructions a check).
+void vmspace_lock_missing(const char *who);
+static inline void vmspace_assert_locked(struct vmspace *vm, const char *who) {
+  if ((readeflags() & FL_IF) || !vm->lock.locked || vm->lock.cpu != mycpu())
+    vmspace_lock_missing(who);
+}
 
 #endif
