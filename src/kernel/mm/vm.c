@@ -278,13 +278,14 @@ void clearpteu(pde_t *pgdir, char *uva) {
 }
 
 // Copy the parent's [USERBASE, sz) for a child. Returns 0 on failure.
-pde_t *copyuvm(pde_t *pgdir, uint sz) {
+pde_t *copyuvm(pde_t *pgdir, uint sz, uint hot_va) {
   pde_t *child = setupkvm();
   if (child == 0)
     return 0;
   // Both page tables of the 4 MiB span holding a: one walk per span,
   // not per page.
   pte_t *table = 0, *ctable = 0;
+  uint hot = PGROUNDDOWN(hot_va);
   for (uint a = USERBASE; a < sz; a += PGSIZE) {
     if (table == 0 || PTX(a) == 0) {
       pte_t *first = walkpgdir(pgdir, (void *)a, 0);
@@ -303,8 +304,14 @@ pde_t *copyuvm(pde_t *pgdir, uint sz) {
     // User pages are shared copy-on-write: both page tables map the page
     // read-only and the first store in either process copies it
     // (cow_fault in pagefault.c). The stack guard page (not a user page)
-    // and a page whose count is at KREF_MAX get a copy now.
-    if ((*pte & PTE_U) && kref_get(page) == 0) {
+    // and a page whose count is at KREF_MAX get a copy now, and so does
+    // the page under the parent's stack pointer: both processes store into
+    // it as soon as fork returns, so sharing it would only buy two faults,
+    // and the parent's copy would then happen while the child already
+    // runs (a child that counts free pages at its start would see the
+    // parent's copy half made: the new page taken, the shared one not yet
+    // given back).
+    if ((*pte & PTE_U) && a != hot && kref_get(page) == 0) {
       *pte &= ~PTE_W;
       ctable[PTX(a)] = *pte & ~(PTE_A | PTE_D);
       continue;

@@ -21,7 +21,9 @@ void   unmap_user_range(pde_t *pgdir, uint start, uint end);
 pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end);
 void   free_page_table(pde_t *pgdir, uint d);
 void   freevm(pde_t *pgdir);
-pde_t *copyuvm(pde_t *pgdir, uint sz);
+// The image [USERBASE, sz) for a child, shared copy-on-write except the
+// page holding hot_va (the parent's user stack), which is copied now.
+pde_t *copyuvm(pde_t *pgdir, uint sz, uint hot_va);
 void   clearpteu(pde_t *pgdir, char *uva);
 char  *uva2ka(pde_t *pgdir, char *uva);
 int    copyout(pde_t *pgdir, uint va, void *p, uint len);

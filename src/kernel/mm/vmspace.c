@@ -87,11 +87,11 @@ struct vmspace *vmspace_create(void) {
   return vm;
 }
 
-struct vmspace *vmspace_fork(struct vmspace *vm) {
+struct vmspace *vmspace_fork(struct vmspace *vm, uint stack_va) {
   struct vmspace *child = vmspace_alloc();
   if (child == 0)
     return 0;
-  if ((child->pgdir = copyuvm(vm->pgdir, vm->sz)) == 0) {
+  if ((child->pgdir = copyuvm(vm->pgdir, vm->sz, stack_va)) == 0) {
     kmfree(child);
     return 0;
   }

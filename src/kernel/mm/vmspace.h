@@ -31,8 +31,10 @@ struct vmspace {
 // 0 when out of memory.
 struct vmspace *vmspace_create(void);
 // A copy of vm for a child of its process: the image (copyuvm) and the
-// regions (mmap_fork) shared copy-on-write. One reference; 0 when out of memory.
-struct vmspace *vmspace_fork(struct vmspace *vm);
+// regions (mmap_fork) shared copy-on-write, except the image page holding
+// stack_va (the parent's user stack pointer), copied at once. One
+// reference; 0 when out of memory.
+struct vmspace *vmspace_fork(struct vmspace *vm, uint stack_va);
 // exec: make vm (whose reference the caller hands over) the current
 // process's address space, load it, and drop the reference to the old one.
 void vmspace_switch(struct vmspace *vm);

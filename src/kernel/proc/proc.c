@@ -134,7 +134,7 @@ int fork(void) {
     return -1;
 
   // np is an EMBRYO, which pmap does not look at: no lock needed to set vm.
-  if ((np->vm = vmspace_fork(cur->vm)) == 0) {
+  if ((np->vm = vmspace_fork(cur->vm, cur->tf->esp)) == 0) {
     kfree(np->kstack);
     np->kstack = 0;
     np->state = UNUSED;
