@@ -145,6 +145,7 @@ UPROGS=\
 	_zombie\
 	_poweroff\
 	_kmstat\
+	_cachestat\
 	_pmap\
 	_mmapbench\
 	_mmfuzz\

@@ -11,6 +11,7 @@
 #include "mm/vm.h"
 #include "mm/kmalloc.h"
 #include "mm/pageset.h"
+#include "mm/filemap.h"
 #include "mm/mmap.h"
 #include "mm/faultinject.h"
 #include "dev/console.h"
@@ -47,6 +48,7 @@ int main(void) {
   kinit2(P2V(4 * 1024 * 1024), P2V(PHYSTOP));
   kmalloc_init();
   pageset_init();
+  filemap_init();
   mmap_init();
   userinit();
   cpu_ready();
