@@ -257,6 +257,14 @@ static int write_file(struct inode *ip, char *src, uint off, uint n) {
   return writei_logged(ip, src, &off, n) == (int)n ? 0 : -1;
 }
 
+// After writing back the first n bytes of a file-cache page: stores past
+// the end of the file never reach it, so they go from the cache too (the
+// page outlives this mapping; the next one must read zeros there).
+static void zero_tail(struct pageset *ps, char *page, uint n) {
+  if (ps->owned && n < PGSIZE)
+    memset(page + n, 0, PGSIZE - n);
+}
+
 // Is the page at va dirty in this mapping? Our own page table's dirty bit,
 // for the page the set holds (a stale entry for another page is not).
 static int dirty_here(pde_t *pgdir, uint va, char *page) {
@@ -352,6 +360,7 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
         kfree(page);
         return -1;
       }
+      zero_tail(r->pages, page, n);
     }
     kfree(page);
     pte_t *pte = walkpgdir(pgdir, (void *)va, 0);
@@ -468,8 +477,11 @@ int filemap_fsync(struct inode *ip, pde_t *pgdir) {
     lcr3(V2P(pgdir));        // our cleared dirty bits leave the TLB
     uint off = idx * PGSIZE;
     int rc = 0;
-    if (off < size)
-      rc = write_file(ip, page, off, size - off < PGSIZE ? size - off : PGSIZE);
+    if (off < size) {
+      uint n = size - off < PGSIZE ? size - off : PGSIZE;
+      if ((rc = write_file(ip, page, off, n)) == 0)
+        zero_tail(ps, page, n);
+    }
     kfree(page);
     if (rc < 0)
       return -1;
