@@ -170,8 +170,7 @@ void filemap_stats(uint *cached, uint *dirty, uint *reclaimed) {
   release(&caches.lock);
 }
 
-// Does r use the file's shared page cache?
-static int uses_file_cache(struct region *r) {
+int filemap_uses_cache(struct region *r) {
   return (r->flags & MAP_SHARED) && !r->course;
 }
 
@@ -204,7 +203,7 @@ void filemap_detach(struct region *r) {
     return;
   // For the file cache, the inode's lock orders the detach against
   // filemap_forget() and the cache's other users.
-  struct inode *ip = uses_file_cache(r) ? r->file->ip : 0;
+  struct inode *ip = filemap_uses_cache(r) ? r->file->ip : 0;
   if (ip)
     ilock(ip);
   pageset_detach(r->pages, r);
@@ -399,6 +398,23 @@ static char *fill_cache(struct inode *ip, uint idx) {
   if (got != page)
     kfree(page);   // lost a race (or no memory): use the winner
   return got;
+}
+
+enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep) {
+  struct inode *ip = r->file->ip;
+  uint off = r->offset + (PGROUNDDOWN(va) - r->start);
+  enum fault_result rc = FAULT_FIXED;
+  char *page = 0;
+  ilock(ip);
+  if (off >= ip->size)
+    rc = FAULT_PAST_EOF;
+  else if ((page = cached_page(ip, off)) == 0 && (page = fill_cache(ip, off / PGSIZE)) == 0)
+    rc = FAULT_NO_MEMORY;
+  if (ip->mapcache)
+    touch(ip->mapcache);
+  iunlock(ip);
+  *pagep = page;
+  return rc;
 }
 
 int filemap_read(struct inode *ip, char *dst, uint off, uint n) {

@@ -23,6 +23,14 @@ void filemap_detach(struct region *r);
 // end of the file). FAULT_PAST_EOF when va lies wholly past the end of the
 // file (the process must be killed).
 enum fault_result filemap_fill(struct region *r, uint va, char *page);
+// Does r map the file's page cache (MAP_SHARED, Linux form)?
+int  filemap_uses_cache(struct region *r);
+// A fault on such a region: the cache's page for va (read from the file
+// into the cache if it is not there), with a reference for the mapping.
+// Found or filled under the inode's lock, so a write() cannot slip in
+// between the read and the install and leave the cache stale.
+// FAULT_PAST_EOF wholly past the end of the file, FAULT_NO_MEMORY.
+enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep);
 // Which stores a write-back covers (see filemap_writeback in filemap.c).
 enum writeback_scope {
   WB_THIS_MAPPING,   // munmap, exit: what this mapping dirtied

@@ -45,6 +45,8 @@ static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
 static enum fault_result region_page(struct region *r, uint va, char **pagep) {
   if (r->pages == 0)
     return fresh_page(r, va, pagep);
+  if (r->kind == RK_FILE && filemap_uses_cache(r))
+    return filemap_cache_fault(r, va, pagep);   // the file's page cache
   uint idx = r->pgoff + (PGROUNDDOWN(va) - r->start) / PGSIZE;
   // Both calls hand back the page with a reference for the mapping (the
   // set keeps its own), taken under the set's lock so that reclaim
