@@ -471,9 +471,10 @@ int filemap_fsync(struct inode *ip, pde_t *pgdir) {
   uint pages = (ip->size + PGSIZE - 1) / PGSIZE;
   iunlock(ip);
   for (uint idx = 0; idx < pages; idx++) {
-    // The cache may go (its last mapping unmapped) whenever ip is not
-    // locked, and writing takes the lock itself: find the page and hold
-    // it with a reference of our own while it is written.
+    // Writing takes ip's lock itself, and reclaim may free a page no
+    // page table maps: find the page under the lock and hold it with a
+    // reference of our own while it is written. With no mapping left,
+    // nothing in the cache is dirty.
     ilock(ip);
     struct pageset *ps = ip->mapcache;
     int mapped = ps && ps->ref > 0;

@@ -14,7 +14,7 @@ struct inode;
 // with kalloc.
 void filemap_init(void);
 
-// Set up a new file region's backing (the file's shared page cache for a
+// Set up a new file region's backing (the file's page cache for a
 // MAP_SHARED mapping). -1 if out of memory.
 int  filemap_attach(struct region *r);
 // Drop a file region's backing (called when the region record is freed).
@@ -66,7 +66,7 @@ void filemap_forget(struct inode *ip);
 // Cache pages now, how many of them a mapping has dirtied, and pages
 // reclaim has freed since boot (memstat).
 void filemap_stats(uint *cached, uint *dirty, uint *reclaimed);
-// fsync(fd): write back every page of ip's shared cache that any mapping
+// fsync(fd): write back every page of ip's cache that any mapping
 // has dirtied; the dirty bits of the caller's own mappings (in pgdir,
 // which is loaded) are cleared. -1 on an I/O failure.
 int  filemap_fsync(struct inode *ip, pde_t *pgdir);

@@ -2,7 +2,7 @@
 // share, with the list of regions attached to it. MAP_SHARED anonymous
 // regions use one (so a parent and child keep seeing each other's writes,
 // even to pages first touched after fork), and a file's shared mappings
-// use the one hanging off its inode (a small per-file page cache). The
+// use the one hanging off its inode (the file's page cache). The
 // region list lets msync see dirty bits set through any of them.
 //
 // A file's cache is an *owned* set (pageset_init_owned): it outlives its
