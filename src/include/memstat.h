@@ -22,7 +22,7 @@ struct memstat {
   int km_live_blocks;  // kmalloc blocks in use
   int km_pages;        // pages kmalloc holds
   int regions;         // mmap regions in all processes
-  int pagesets;        // shared page sets alive
+  int pagesets;        // shared page sets alive (file page caches not counted)
   int open_files;      // entries in the file table
   int procs;           // process slots in use
   uint disk_writes;    // blocks written to disk since boot (log included)
