@@ -3,7 +3,8 @@
 // its pages as cached. When memory runs out (a child grows its heap until
 // sbrk fails) reclaim frees them instead: sbrk fails only once nothing is
 // reclaimable, the file then costs disk reads again and still reads
-// right, and memstat is back where it was.
+// right, and memstat is back where it was. Stores through a shared
+// mapping count as dirty pages until msync writes them back.
 #include "types.h"
 #include "user.h"
 #include "fcntl.h"
@@ -117,6 +118,17 @@ main(int argc, char *argv[])
          m3.open_files == m2.open_files && m3.procs == m2.procs);
   report("the file reads right again", read_all());
   report("... from the disk", reads > 0);
+
+  fd = open(FILE, O_RDWR);
+  char *m = mmap_or_exit("shared writable mapping", 0, SIZE, RW, MAP_SHARED, fd, 0);
+  uint d0 = stat_now().dirty_pages;
+  m[0] = 'x';
+  m[PGSIZE] = 'y';
+  report("memstat counts two pages stored into as dirty", stat_now().dirty_pages == d0 + 2);
+  report("... and neither after msync",
+         msync(m, SIZE, MS_SYNC) == 0 && stat_now().dirty_pages == d0);
+  munmap(m, SIZE);
+  close(fd);
   unlink(FILE);
   exit();
 }
