@@ -10,7 +10,8 @@
 #   make crashtest  many power-cut trials (test/crash.py; the "crash" suite
 #                   of make test runs a short version)
 #
-# Variables: CPUS (default 2), BUILD (output folder, default build),
+# Variables: CPUS (default 2), MEM (guest memory in MiB, default 512; the
+# kernel uses at most 224 of it), BUILD (output folder, default build),
 # FAULTS (fault-injection boot flag, e.g. FAULTS="kalloc=1/50,seed=7"),
 # KMDEBUG=1 (kmalloc debug build), MMAP_LINEAR=1 (benchmark baseline),
 # TESTDIR/TESTFS (see `testfs` below).
@@ -19,6 +20,7 @@
 
 BUILD  ?= build
 CPUS   ?= 2
+MEM    ?= 512
 QEMU   ?= qemu-system-i386
 CC     := clang
 LD     := ld.lld
@@ -148,6 +150,7 @@ UPROGS=\
 	_zombie\
 	_poweroff\
 	_kmstat\
+	_cachestat\
 	_pmap\
 	_mmapbench\
 	_mmfuzz\
@@ -260,7 +263,7 @@ FAULTS_OPT   = $(if $(FAULTS),-fw_cfg name=opt/xv6/faults$(,)string=$(subst $(,)
 , := ,
 QEMUOPTS = -drive file=$(BUILD)/fs.img,index=1,media=disk,format=raw \
            -drive file=$(BUILD)/xv6.img,index=0,media=disk,format=raw \
-           -smp $(CPUS) -m 512 -no-reboot \
+           -smp $(CPUS) -m $(MEM) -no-reboot \
            -device isa-debug-exit,iobase=0xf4,iosize=0x04 $(FAULTS_OPT) $(QEMUEXTRA)
 
 # QEMU's debug-exit device makes a clean poweroff exit with status 1.

@@ -14,6 +14,7 @@
 #                             copy-on-write vs eager copy (issues 4 and 6)
 #   bench/sysbench/sysbench.py  system calls: getpid, sbrk, fork, exec, pipes,
 #                             file operations (issue 12)
+#   bench/fs/cachebench.py    reading a 64 KiB file twice: the page cache (issue 13)
 #   bench/kmalloc/run.sh      the kmalloc benchmark, when it is there
 #
 # The guest benchmarks need src/user/mmapbench.c and src/user/sysbench.c
@@ -49,6 +50,7 @@ part() {
 part boot python3 bench/boot/bootbench.py
 part mmap python3 bench/mmap/mmbench.py
 part sysbench python3 bench/sysbench/sysbench.py
+part cachebench python3 bench/fs/cachebench.py
 
 if [ -f bench/kmalloc/run.sh ]; then
   echo "## kmalloc" | tee -a "$out"

@@ -185,10 +185,12 @@ class Context:
 
     # ---- booting --------------------------------------------------------------------
 
-    def boot_config(self, fs_img=None, build_dir=None, cpus=2, faults=None):
+    def boot_config(self, fs_img=None, build_dir=None, cpus=2, faults=None, memory_mb=None):
         xv6_img, default_fs = self.images(build_dir)
+        memory_mb = memory_mb or getattr(self.options, "mem", None) or qemu.DEFAULT_MEMORY_MB
         return qemu.BootConfig(xv6_img=xv6_img, fs_img=fs_img or default_fs, cpus=cpus,
-                               faults=self.faults if faults is None else faults)
+                               faults=self.faults if faults is None else faults,
+                               memory_mb=memory_mb)
 
     def boot(self, config, label):
         """Boot a guest to its first prompt; returns the Guest or raises BootError.

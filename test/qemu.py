@@ -56,6 +56,9 @@ def clean_console_text(text):
     return ANSI_RE.sub("", text.replace("\r", "").replace("\0", ""))
 
 
+DEFAULT_MEMORY_MB = 512         # the Makefile's MEM default too
+
+
 @dataclasses.dataclass
 class BootConfig:
     """Everything that decides how a guest is started."""
@@ -64,7 +67,7 @@ class BootConfig:
     cpus: int = 2
     faults: str = ""             # FAULTS string, already validated ("" = none)
     accel: str = "tcg"           # "tcg" or "kvm"
-    memory_mb: int = 512
+    memory_mb: int = 512         # QEMU -m (DEFAULT_MEMORY_MB; --mem or $MEM change it)
 
 
 def copy_image(src, dst):

@@ -68,6 +68,10 @@ def parse_arguments(argv):
     group.add_argument("--cpus", type=int, metavar="N",
                        help="CPUs for usertests (default: both 1 and 2), for the "
                             "OSTEP folders and for the fault-injection runs (default: 2)")
+    group.add_argument("--mem", type=int, metavar="MB",
+                       default=int(os.environ.get("MEM") or 0) or None,
+                       help="guest memory in MiB for every boot (default: $MEM, else 512; "
+                            "the lowmem suite boots with 64 whatever this says)")
     group.add_argument("--faults", metavar="VALUE", default=os.environ.get("FAULTS", ""),
                        help="arm fault injection, e.g. kalloc=1/50,kmalloc=1/20,seed=7 "
                             "(default: $FAULTS)")
@@ -110,6 +114,8 @@ def parse_arguments(argv):
         parser.error(f"unknown suite {', '.join(unknown)} (known: {names})")
     if options.cpus is not None and not 1 <= options.cpus <= 8:
         parser.error("--cpus must be between 1 and 8")
+    if options.mem is not None and not 32 <= options.mem <= 2048:
+        parser.error("--mem must be between 32 and 2048 (MiB)")
     options.ostep = [os.path.abspath(folder) for folder in options.ostep]
     if options.ostep and "ostep" not in options.suites:
         options.suites.append("ostep")       # --ostep DIR asks for the ostep suite

@@ -249,17 +249,21 @@ def last_line(text):
 # ---- OSTEP-format folders ------------------------------------------------------------
 
 def run_ostep_folder(ctx, folder, cpus, build_dir=None, variables=(), faults=None,
-                     check_output=True, label=None, build_label="all"):
+                     check_output=True, label=None, build_label="all", memory_mb=None,
+                     numbers=None):
     """Run the tests of one OSTEP-format folder: build an image holding its test_N
     programs, boot once, type the tests one after another (booting again after a test
     that panics, hangs or kills QEMU), compare each test's XV6_TEST_OUTPUT lines.
 
     check_output=False (for fault injection) only asks that each test ends with the
-    shell prompt back: no panic, no hang.
+    shell prompt back: no panic, no hang. memory_mb boots with that much memory;
+    numbers runs only those tests (else all, or -t's).
     """
     folder = os.path.abspath(folder)
     label = label or os.path.basename(folder.rstrip("/"))
     tests = select_tests(ctx, folder, label)
+    if numbers is not None:
+        tests = [t for t in tests if t.number in numbers]
     if not tests:
         return
     if not ctx.options.skip_pre:
@@ -268,7 +272,8 @@ def run_ostep_folder(ctx, folder, cpus, build_dir=None, variables=(), faults=Non
                                     build_label)
     if image is None:
         return
-    config = ctx.boot_config(fs_img=image, build_dir=build_dir, cpus=cpus, faults=faults)
+    config = ctx.boot_config(fs_img=image, build_dir=build_dir, cpus=cpus, faults=faults,
+                             memory_mb=memory_mb)
     run_tests_in_guest(ctx, tests, label, config, f"{label}-cpus{cpus}", check_output,
                        build_dir, folder)
 
@@ -585,6 +590,24 @@ def ostep_suite(ctx):
         if ctx.should_stop():
             return
         run_ostep_folder(ctx, folder, cpus=ctx.options.cpus or 2)
+
+
+# The tests that need memory to run out: booted small (MEM=64), their point
+# is reclaim; they also run in the ostep suite's ordinary boot.
+LOWMEM_MB = 64
+LOWMEM_TESTS = {"test/mmap": [53, 54]}
+
+
+@suite("lowmem", default=True,
+       help=f"OSTEP tests of the file-cache reclaim (test/mmap 53, 54) booted with "
+            f"{LOWMEM_MB} MiB of memory")
+def lowmem_suite(ctx):
+    for folder, numbers in LOWMEM_TESTS.items():
+        if ctx.should_stop():
+            return
+        run_ostep_folder(ctx, os.path.join(ctx.root, folder), cpus=ctx.options.cpus or 2,
+                         label=f"{os.path.basename(folder)}-mem{LOWMEM_MB}",
+                         memory_mb=LOWMEM_MB, numbers=numbers)
 
 
 @suite("usertests", default=True, help="usertests with CPUS=1, 2 and 4 (or --cpus N)")

@@ -14,17 +14,23 @@ struct pmap_entry {
 };
 
 // memstat(): exact counters for leak checks.
+// free_pages and kalloc_free count the file-cache pages reclaim would
+// free at once (clean, mapped by nobody) as free: they are.
 struct memstat {
   int free_pages;      // freepages(): kalloc's free list + allocator's spare pages
   int kalloc_free;     // kalloc's free list alone
   int km_live_blocks;  // kmalloc blocks in use
   int km_pages;        // pages kmalloc holds
   int regions;         // mmap regions in all processes
-  int pagesets;        // shared page sets alive
+  int pagesets;        // shared page sets alive (file page caches not counted)
   int open_files;      // entries in the file table
   int procs;           // process slots in use
   uint disk_writes;    // blocks written to disk since boot (log included)
   uint disk_free;      // free blocks on the file-system disk
+  uint cached_pages;   // pages in file caches (read() and shared mappings)
+  uint dirty_pages;    // ... of which a mapping has stored into, not written back
+  uint reclaimed_pages;  // cache pages (and their pointer pages) reclaim freed since boot
+  uint disk_reads;     // blocks read from disk since boot
 };
 
 // faultstat(): what the fault-injection boot flag has done so far.

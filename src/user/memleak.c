@@ -19,11 +19,14 @@
 // What is compared (struct memstat, src/include/memstat.h):
 //   free_pages      pages free for allocation (kalloc's list plus pages
 //                   the kmalloc allocator keeps wholly free; the call
-//                   drains its per-CPU caches first, so this is exact)
-//   kalloc_free     kalloc's free list alone
+//                   drains its per-CPU caches first, so this is exact),
+//                   file-cache pages reclaim would free counted as free
+//   kalloc_free     kalloc's free list alone (and those cache pages)
 //   km_live_blocks  kmalloc blocks handed out
 //   regions         mmap regions of every process
-//   pagesets        shared page sets (MAP_SHARED memory, file page caches)
+//   pagesets        shared page sets of MAP_SHARED anonymous memory and
+//                   course-form file mappings (file page caches are not
+//                   counted: they outlive their mappings)
 //   open_files      entries in use in the file table
 //   procs           process slots in use
 //

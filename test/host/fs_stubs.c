@@ -212,12 +212,16 @@ void panic(const char *msg) {
   host_fail("kernel panic: %s", msg);
 }
 
-// ---- the mappings' page cache (mm/filemap.c) ---------------------------------
-// The host file system has no mappings, so no file page is ever cached:
-// read() and write() have nothing to overlay or update.
+// ---- the file page cache (mm/filemap.c) ---------------------------------------
+// The host file system has no page cache: read() reads the file, and
+// write() and freeing an inode have no cached pages to update or drop.
 
-void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n) {
-  (void)ip; (void)dst; (void)off; (void)n;
+int filemap_read(struct inode *ip, char *dst, uint off, uint n) {
+  return readi(ip, dst, off, n);
+}
+
+void filemap_forget(struct inode *ip) {
+  (void)ip;
 }
 
 void filemap_written(struct inode *ip, uint off, uint n) {

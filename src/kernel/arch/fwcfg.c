@@ -10,6 +10,7 @@
 #define FWCFG_DATA     0x511
 #define FWCFG_SIGNATURE 0x0000
 #define FWCFG_FILE_DIR  0x0019
+#define FWCFG_RAM_SIZE  0x0003   // 64-bit little-endian, like the other numbered items
 
 struct fwcfg_file {     // one directory entry, as the device sends it
   uint size;            // big-endian
@@ -32,11 +33,24 @@ static ushort be16(ushort x) {
   return (x >> 8) | (x << 8);
 }
 
-int fwcfg_read_file(const char *name, char *buf, int size) {
+static int have_fwcfg(void) {
   char sig[4];
   outw(FWCFG_SELECTOR, FWCFG_SIGNATURE);
   read_bytes(sig, 4);
-  if (memcmp(sig, "QEMU", 4) != 0)
+  return memcmp(sig, "QEMU", 4) == 0;
+}
+
+uint fwcfg_ram_bytes(void) {
+  if (!have_fwcfg())
+    return 0;
+  uint size[2];
+  outw(FWCFG_SELECTOR, FWCFG_RAM_SIZE);
+  read_bytes(size, sizeof(size));
+  return size[1] ? 0xFFFFFFFF : size[0];
+}
+
+int fwcfg_read_file(const char *name, char *buf, int size) {
+  if (!have_fwcfg())
     return -1;
 
   uint count;

@@ -9,4 +9,8 @@
 // fw_cfg device.
 int fwcfg_read_file(const char *name, char *buf, int size);
 
+// Bytes of RAM QEMU was given (-m), saturated at 4 GiB - 1; 0 if there
+// is no fw_cfg device.
+uint fwcfg_ram_bytes(void);
+
 #endif

@@ -11,6 +11,7 @@
 #include "mm/vm.h"
 #include "mm/kmalloc.h"
 #include "mm/pageset.h"
+#include "mm/filemap.h"
 #include "mm/mmap.h"
 #include "mm/faultinject.h"
 #include "dev/console.h"
@@ -18,11 +19,13 @@
 #include "fs/buf.h"
 #include "fs/file.h"
 #include "fs/inode.h"
+#include "arch/fwcfg.h"
 #include "lib/klib.h"
 
 extern char end[];   // first address after the kernel image (kernel.ld)
 
 static void start_other_cpus(void);
+static uint memory_top(void);
 static void cpu_ready(void) __attribute__((noreturn));
 
 int main(void) {
@@ -44,9 +47,10 @@ int main(void) {
   fileinit();
   ideinit();
   start_other_cpus();
-  kinit2(P2V(4 * 1024 * 1024), P2V(PHYSTOP));
+  kinit2(P2V(4 * 1024 * 1024), P2V(memory_top()));
   kmalloc_init();
   pageset_init();
+  filemap_init();
   mmap_init();
   userinit();
   cpu_ready();
@@ -98,3 +102,16 @@ pde_t entrypgdir[NPDENTRIES] = {
   [0] = (0) | PTE_P | PTE_W | PTE_PS,
   [KERNBASE >> PDXSHIFT] = (0) | PTE_P | PTE_W | PTE_PS,
 };
+
+// Where free pages end: PHYSTOP, or less when QEMU was given less memory
+// (make qemu-nox MEM=64). The firmware keeps its tables (ACPI, which
+// power-off reads) at the top of RAM, so the last MiB is left alone.
+#define FIRMWARE_RESERVE (1024 * 1024)
+static uint memory_top(void) {
+  uint ram = fwcfg_ram_bytes();
+  if (ram == 0 || ram >= PHYSTOP + FIRMWARE_RESERVE)
+    return PHYSTOP;
+  if (ram < 16 * 1024 * 1024)
+    panic("less than 16 MiB of memory");
+  return PGROUNDDOWN(ram - FIRMWARE_RESERVE);
+}

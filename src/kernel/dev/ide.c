@@ -44,6 +44,7 @@
 _Static_assert(BSIZE == SECTOR_BYTES, "ide.c assumes one sector per block");
 
 uint ide_writes;
+uint ide_reads;
 
 static struct spinlock idelock;   // guards the queue and the controller
 static struct buf *queue_head;    // request on the controller, if any
@@ -98,6 +99,7 @@ static void start_request(struct buf *b) {
     ide_writes++;
   } else {
     outb(REG_CMD, CMD_READ_SECTORS);
+    ide_reads++;
   }
 }
 

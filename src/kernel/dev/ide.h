@@ -13,7 +13,8 @@ void ideintr(void);           // trap() on IRQ_IDE
 // else read it if B_VALID is clear. Sleeps until done.
 void iderw(struct buf *b);
 
-// Blocks written to disk since boot.
+// Blocks written to and read from disk since boot.
 extern uint ide_writes;
+extern uint ide_reads;
 
 #endif

@@ -109,11 +109,9 @@ int fileread(struct file *f, char *dst, int n) {
     struct devsw *d = driver(ip->major);
     r = (d && d->read) ? d->read(ip, dst, n) : -1;
   } else {
-    r = readi(ip, dst, f->off, n);
-    if (r > 0) {
-      filemap_read_cached(ip, dst, f->off, r);   // stores through shared mappings
+    r = filemap_read(ip, dst, f->off, n);   // through the page cache
+    if (r > 0)
       f->off += r;
-    }
   }
   iunlock(ip);
   return r;

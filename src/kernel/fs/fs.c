@@ -13,6 +13,7 @@
 #include "fs/buf.h"
 #include "fs/log.h"
 #include "fs/inode.h"
+#include "mm/filemap.h"
 
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "inodes must tile a block");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents must tile a block");
@@ -290,13 +291,24 @@ static enum itake itake(uint dev, uint inum, int fresh, struct inode **out) {
       *out = ip;
       return ITAKE_OK;
     }
-    if (free_slot == 0 && ip->ref == 0)
+    if (ip->ref == 0 && ip->mapcache && ip->dev == dev && ip->inum == inum && fresh)
+      filemap_forget(ip);   // (cannot happen: freeing a file drops its cache)
+    if (ip->ref == 0 && ip->mapcache && ip->dev == dev && ip->inum == inum) {
+      // An unused entry still holding this file's page cache: take it
+      // back, cache and all (the cache is kept current by write()).
+      free_slot = ip;
+      break;
+    }
+    // A free entry with no cache is the best one to recycle.
+    if (ip->ref == 0 && (free_slot == 0 || (free_slot->mapcache && !ip->mapcache)))
       free_slot = ip;
   }
   if (free_slot == 0) {
     release(&itable.lock);
     return ITAKE_FULL;
   }
+  if (free_slot->mapcache && !(free_slot->dev == dev && free_slot->inum == inum))
+    filemap_forget(free_slot);   // another file's cache: caches never pin entries
 
   free_slot->dev = dev;
   free_slot->inum = inum;
@@ -557,6 +569,7 @@ static void trunc_tree(struct trunc *t, uint tb, uint depth) {
 // then, or a transaction it waits for could be waiting for it. An inode
 // of a few blocks (create's new one) never needs a second transaction.
 void itrunc(struct inode *ip) {
+  filemap_forget(ip);   // the cached pages would outlive the bytes
   struct trunc t;
   memset(&t, 0, sizeof(t));
   t.ip = ip;

@@ -26,9 +26,10 @@ struct inode {
   int ref;                 // references; guarded by the inode table lock
   struct sleeplock lock;   // guards everything below
   int valid;               // fields below have been read from disk
-  // Page cache of the file's MAP_SHARED mappings, or 0. Owned by
-  // mm/filemap.c (guarded by `lock`); it exists only while a mapping
-  // holds the file open, so it is always 0 when the entry is recycled.
+  // The file's page cache (read() and MAP_SHARED mappings), or 0.
+  // Owned by mm/filemap.c (guarded by `lock`). It outlives the file's
+  // last close, but never pins the entry: recycling the entry for
+  // another file, or freeing the file's blocks, drops it.
   struct pageset *mapcache;
 
   // Copy of the on-disk inode.

@@ -1,23 +1,43 @@
-// File-backed mappings.
+// File-backed mappings and the file page cache.
 //
-// A MAP_SHARED mapping of a file (page-aligned offset) uses the file's
-// page cache: a page set hanging off the in-memory inode, attached to
-// every shared mapping of that file in every process, so they all see
-// each other's stores at once. The cache lives while some mapping uses
-// it, and its pages hold the newest bytes of the file: stores through
-// mappings land there first. So read() takes the bytes of cached pages
-// from the cache (a store is seen at once, no msync needed), and write()
+// Every regular file has at most one cache: an owned page set (pageset.h)
+// from the pool below, hung off its in-memory inode (ip->mapcache). It is
+// used by every MAP_SHARED mapping of the file (page-aligned offset) in
+// every process, so they all see each other's stores at once, and by
+// read(), which fills it: a file read or mapped again costs no disk reads.
+// Its pages hold the newest bytes of the file: stores through mappings
+// land there first, read() takes its bytes from the cache, and write()
 // copies what it wrote into the cached pages (every mapping sees it at
 // once, and a later write-back of a dirty page carries it). Data stored
 // through a mapping reaches the disk on msync(), munmap() or exit.
+//
+// Lifetime. A cache outlives its mappings and open files: it lives as
+// long as its inode table entry holds the same file. It never pins that
+// entry: an entry with no references is recycled as usual and its cache
+// dropped then (filemap_forget from fs.c), as it is when the file's
+// blocks are freed (itrunc). The pool has one cache per table entry, so
+// it never runs out.
+//
+// Reclaim. kalloc calls filemap_reclaim when its free list is empty
+// (and memstat counts what it would free as free). It frees cache pages
+// only the cache holds (no page table maps them), file by file, least
+// recently used file first. Such pages are always clean (a mapping
+// writes back what it dirtied before it lets go, write() is durable on
+// return), so reclaim never writes and never sleeps: it may run under
+// any caller's spinlock. Dirty pages are mapped pages; they become
+// reclaimable once their mappings write them back and go.
+//
+// Lock order: itable.lock (fs.c) -> caches.lock -> a set's lock ->
+// kalloc's lock. Nothing here allocates while holding caches.lock or a
+// set's lock.
 //
 // A file mapped with the course's call form (neither MAP_SHARED nor
 // MAP_PRIVATE; sys_mmap sets region.course) is shared too,
 // but its offset need not be page-aligned, so it gets a page set of its
 // own, shared with its copies in forked children.
 //
-// Private mappings get pages of their own, read from the file at fault
-// time; their stores never reach the file.
+// Private mappings get pages of their own, filled at fault time (from
+// the cache when the page is there); their stores never reach the file.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -37,14 +57,121 @@
 #include "fs/file.h"
 #include "fs/inode.h"
 #include "dev/console.h"
+#include "lock/spinlock.h"
 #include "lib/klib.h"
 
 
 // Pages a file can have at most (the largest file the disk format allows).
 #define FILEMAP_MAX_PAGES ((MAXFILE * BSIZE + PGSIZE - 1) / PGSIZE)
 
-// Does r use the file's shared page cache?
-static int uses_file_cache(struct region *r) {
+#define FILEMAP_NDIR ((FILEMAP_MAX_PAGES + PGSIZE / 4 - 1) / (PGSIZE / 4))
+
+struct filecache {
+  struct pageset ps;        // first: ip->mapcache points here
+  char **dir[FILEMAP_NDIR];
+  struct inode *ip;         // owner, or 0 when the entry is free
+  struct filecache *older, *newer;   // LRU list, while owned
+};
+
+static struct {
+  struct spinlock lock;     // the pool, the LRU list, the counters
+  struct filecache pool[NINODE];
+  struct filecache lru;     // list head: lru.newer is the least recently used
+  uint reclaimed;           // pages freed by reclaim since boot
+} caches;
+
+static uint filemap_reclaim(uint want);
+static uint filemap_reclaimable(void);
+static struct kalloc_reclaim reclaim_hooks = {filemap_reclaim, filemap_reclaimable};
+
+void filemap_init(void) {
+  initlock(&caches.lock, "filecache");
+  caches.lru.older = caches.lru.newer = &caches.lru;
+  kalloc_set_reclaim(&reclaim_hooks);
+}
+
+static void lru_unlink(struct filecache *fc) {
+  fc->older->newer = fc->newer;
+  fc->newer->older = fc->older;
+}
+
+static void lru_push_newest(struct filecache *fc) {
+  fc->newer = &caches.lru;
+  fc->older = caches.lru.older;
+  caches.lru.older->newer = fc;
+  caches.lru.older = fc;
+}
+
+// Mark ip's cache as just used.
+static void touch(struct pageset *ps) {
+  struct filecache *fc = (struct filecache *)ps;
+  acquire(&caches.lock);
+  lru_unlink(fc);
+  lru_push_newest(fc);
+  release(&caches.lock);
+}
+
+// ip's cache, made if it has none (ip locked, a regular file).
+static struct pageset *cache_of(struct inode *ip) {
+  if (ip->mapcache)
+    return ip->mapcache;
+  struct filecache *fc = 0;
+  acquire(&caches.lock);
+  for (uint i = 0; i < NINODE && fc == 0; i++)
+    if (caches.pool[i].ip == 0)
+      fc = &caches.pool[i];
+  if (fc) {
+    pageset_init_owned(&fc->ps, FILEMAP_MAX_PAGES, fc->dir, FILEMAP_NDIR);
+    fc->ip = ip;
+    lru_push_newest(fc);
+    ip->mapcache = &fc->ps;
+  }
+  release(&caches.lock);
+  return ip->mapcache;
+}
+
+void filemap_forget(struct inode *ip) {
+  struct pageset *ps = ip->mapcache;
+  if (ps == 0)
+    return;
+  struct filecache *fc = (struct filecache *)ps;
+  acquire(&caches.lock);    // keeps reclaim out of it while it goes
+  lru_unlink(fc);
+  pageset_drop_all(ps);
+  fc->ip = 0;
+  ip->mapcache = 0;
+  release(&caches.lock);
+}
+
+static uint filemap_reclaim(uint want) {
+  uint freed = 0;
+  acquire(&caches.lock);
+  for (struct filecache *fc = caches.lru.newer; fc != &caches.lru && freed < want; fc = fc->newer)
+    freed += pageset_reclaim(&fc->ps, want - freed);
+  caches.reclaimed += freed;
+  release(&caches.lock);
+  return freed;
+}
+
+static uint filemap_reclaimable(void) {
+  uint n = 0;
+  acquire(&caches.lock);
+  for (struct filecache *fc = caches.lru.newer; fc != &caches.lru; fc = fc->newer)
+    n += pageset_reclaimable(&fc->ps);
+  release(&caches.lock);
+  return n;
+}
+
+void filemap_stats(uint *cached, uint *dirty, uint *reclaimed) {
+  *cached = *dirty = 0;
+  acquire(&caches.lock);
+  for (struct filecache *fc = caches.lru.newer; fc != &caches.lru; fc = fc->newer)
+    pageset_counts(&fc->ps, cached, dirty);
+  *reclaimed = caches.reclaimed;
+  release(&caches.lock);
+}
+
+int filemap_uses_cache(struct region *r) {
   return (r->flags & MAP_SHARED) && !r->course;
 }
 
@@ -60,13 +187,11 @@ int filemap_attach(struct region *r) {
   }
   struct inode *ip = r->file->ip;
   ilock(ip);
-  if (ip->mapcache == 0) {
-    if ((ip->mapcache = pageset_create(FILEMAP_MAX_PAGES)) == 0) {
-      iunlock(ip);
-      return -1;
-    }
-    ip->mapcache->backref = &ip->mapcache;
+  if (cache_of(ip) == 0) {
+    iunlock(ip);
+    return -1;
   }
+  touch(ip->mapcache);
   r->pages = ip->mapcache;
   r->pgoff = r->offset / PGSIZE;
   pageset_attach(r->pages, r);
@@ -77,15 +202,27 @@ int filemap_attach(struct region *r) {
 void filemap_detach(struct region *r) {
   if (r->pages == 0)
     return;
-  // For the file cache, the inode's lock orders the last detach against
-  // filemap_attach() finding the cache at the same moment.
-  struct inode *ip = uses_file_cache(r) ? r->file->ip : 0;
+  // For the file cache, the inode's lock orders the detach against
+  // filemap_forget() and the cache's other users.
+  struct inode *ip = filemap_uses_cache(r) ? r->file->ip : 0;
   if (ip)
     ilock(ip);
   pageset_detach(r->pages, r);
   r->pages = 0;
   if (ip)
     iunlock(ip);
+}
+
+// Fill page with the file's bytes at off (n of them, the rest zero):
+// from the cache when the page is there, else from the file. ip locked.
+static int read_page(struct inode *ip, char *page, uint off, uint n) {
+  char *cached = (ip->mapcache && ip->type == T_FILE) ? pageset_get(ip->mapcache, off / PGSIZE) : 0;
+  if (cached) {
+    memmove(page, cached, n);
+    kfree(cached);
+    return n;
+  }
+  return readi(ip, page, off, n);
 }
 
 enum fault_result filemap_fill(struct region *r, uint va, char *page) {
@@ -101,9 +238,14 @@ enum fault_result filemap_fill(struct region *r, uint va, char *page) {
     rc = r->course ? FAULT_FIXED : FAULT_PAST_EOF;
   } else {
     uint n = size - off < PGSIZE ? size - off : PGSIZE;
-    if (readi(ip, page, off, n) != (int)n)
+    // (An unaligned course-form offset straddles two cache pages: read
+    // those from the file.)
+    int got = off % PGSIZE ? readi(ip, page, off, n) : read_page(ip, page, off, n);
+    if (got != (int)n)
       rc = FAULT_PAST_EOF;       // (a short read: the file ended)
   }
+  if (ip->mapcache)
+    touch(ip->mapcache);
   iunlock(ip);
   return rc;
 }
@@ -113,6 +255,14 @@ enum fault_result filemap_fill(struct region *r, uint va, char *page) {
 // into a hole needs more than one). Returns -1 on failure.
 static int write_file(struct inode *ip, char *src, uint off, uint n) {
   return writei_logged(ip, src, &off, n) == (int)n ? 0 : -1;
+}
+
+// After writing back the first n bytes of a file-cache page: stores past
+// the end of the file never reach it, so they go from the cache too (the
+// page outlives this mapping; the next one must read zeros there).
+static void zero_tail(struct pageset *ps, char *page, uint n) {
+  if (ps->owned && n < PGSIZE)
+    memset(page + n, 0, PGSIZE - n);
 }
 
 // Is the page at va dirty in this mapping? Our own page table's dirty bit,
@@ -190,7 +340,8 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
     uint va = start + i * PGSIZE;
     if (seen && idx >= seen->lo && idx < seen->hi)
       continue;                     // checked (and written) earlier in this msync
-    char *page = pageset_lookup(r->pages, idx);
+    // Our own reference: reclaim may free a page nobody maps.
+    char *page = pageset_get(r->pages, idx);
     if (page == 0)
       continue;
     int dirty;
@@ -198,14 +349,20 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
       dirty = dirty_here(pgdir, va, page);
     else
       dirty = pageset_dirty(r->pages, idx, page);
-    if (!dirty)
+    if (!dirty) {
+      kfree(page);
       continue;
+    }
     uint off = r->offset + (start - r->rt.start) + i * PGSIZE;
     if (off < size) {
       uint n = size - off < PGSIZE ? size - off : PGSIZE;
-      if (write_file(ip, page, off, n) < 0)
+      if (write_file(ip, page, off, n) < 0) {
+        kfree(page);
         return -1;
+      }
+      zero_tail(r->pages, page, n);
     }
+    kfree(page);
     pte_t *pte = walkpgdir(pgdir, (void *)va, 0);
     if (pte && (*pte & PTE_P) && PTE_ADDR(*pte) == V2P(page))
       *pte &= ~PTE_D;
@@ -214,45 +371,100 @@ int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
   return 0;
 }
 
-// The cached page holding file offset off, or 0. ip is locked, which
-// keeps the cache from being freed (its last detach locks ip).
+// The cached page holding file offset off, with a reference (kfree
+// it), or 0. ip is locked, which keeps the cache from being dropped.
 static char *cached_page(struct inode *ip, uint off) {
   if (ip->mapcache == 0)
     return 0;
-  return pageset_lookup(ip->mapcache, off / PGSIZE);
+  return pageset_get(ip->mapcache, off / PGSIZE);
 }
 
-// Which way filemap_sync_cache copies.
-enum cache_copy {
-  CACHE_TO_READER,   // read(): the cached bytes over what readi gave
-  FILE_TO_CACHE,     // after write(): the file's new bytes into the cache
-};
+// A cache page for page idx of ip filled from the file, installed, with
+// a reference for the caller; 0 when there is no memory for it. ip is
+// locked, so write() cannot change the file between the read and the
+// install (its copy into the cache runs under the lock too).
+static char *fill_cache(struct inode *ip, uint idx) {
+  struct pageset *ps = cache_of(ip);
+  char *page = ps ? kalloc() : 0;
+  if (page == 0)
+    return 0;
+  memset(page, 0, PGSIZE);
+  uint off = idx * PGSIZE;
+  uint n = ip->size - off < PGSIZE ? ip->size - off : PGSIZE;
+  if (readi(ip, page, off, n) != (int)n) {
+    kfree(page);
+    return 0;
+  }
+  char *got = pageset_install(ps, idx, page);
+  if (got != page)
+    kfree(page);   // lost a race (or no memory): use the winner
+  return got;
+}
 
-// For every cached page overlapping [off, off+n), copy its part one way.
-// For FILE_TO_CACHE only the bytes written: the rest of the page may hold
-// stores through a mapping that are not on disk yet; they are read back
-// from the buffer cache, so the cache holds exactly what the file holds.
-static void sync_cache(struct inode *ip, char *dst, uint off, uint n, enum cache_copy way) {
+enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep) {
+  struct inode *ip = r->file->ip;
+  uint off = r->offset + (PGROUNDDOWN(va) - r->rt.start);
+  enum fault_result rc = FAULT_FIXED;
+  char *page = 0;
+  ilock(ip);
+  if (off >= ip->size)
+    rc = FAULT_PAST_EOF;
+  else if ((page = cached_page(ip, off)) == 0 && (page = fill_cache(ip, off / PGSIZE)) == 0)
+    rc = FAULT_NO_MEMORY;
+  if (ip->mapcache)
+    touch(ip->mapcache);
+  iunlock(ip);
+  *pagep = page;
+  return rc;
+}
+
+int filemap_read(struct inode *ip, char *dst, uint off, uint n) {
+  if (ip->type != T_FILE)
+    return readi(ip, dst, off, n);   // directories change through writei: not cached
+  if (off + n < off)
+    return -1;
+  if (off >= ip->size)
+    return 0;
+  if (n > ip->size - off)
+    n = ip->size - off;
   for (uint done = 0; done < n;) {
     uint at = off + done;
     uint chunk = PGSIZE - at % PGSIZE;
     if (chunk > n - done)
       chunk = n - done;
     char *page = cached_page(ip, at);
-    if (page && way == CACHE_TO_READER)
+    if (page == 0)
+      page = fill_cache(ip, at / PGSIZE);
+    if (page) {
       memmove(dst + done, page + at % PGSIZE, chunk);
-    else if (page)
-      readi(ip, page + at % PGSIZE, at, chunk);
+      kfree(page);
+    } else if (readi(ip, dst + done, at, chunk) != (int)chunk) {
+      return done;   // no memory for the cache: straight from the file
+    }
     done += chunk;
   }
+  if (ip->mapcache)
+    touch(ip->mapcache);
+  return n;
 }
 
-void filemap_read_cached(struct inode *ip, char *dst, uint off, uint n) {
-  sync_cache(ip, dst, off, n, CACHE_TO_READER);
-}
-
+// After write() changed [off, off+n): copy its bytes into the cached
+// pages. Only the bytes written: the rest of a page may hold stores
+// through a mapping that are not on disk yet. They are read back from
+// the buffer cache, so the cache holds exactly what the file holds.
 void filemap_written(struct inode *ip, uint off, uint n) {
-  sync_cache(ip, 0, off, n, FILE_TO_CACHE);
+  for (uint done = 0; done < n;) {
+    uint at = off + done;
+    uint chunk = PGSIZE - at % PGSIZE;
+    if (chunk > n - done)
+      chunk = n - done;
+    char *page = cached_page(ip, at);
+    if (page) {
+      readi(ip, page + at % PGSIZE, at, chunk);
+      kfree(page);
+    }
+    done += chunk;
+  }
 }
 
 int filemap_fsync(struct inode *ip, pde_t *pgdir) {
@@ -260,26 +472,34 @@ int filemap_fsync(struct inode *ip, pde_t *pgdir) {
   uint pages = (ip->size + PGSIZE - 1) / PGSIZE;
   iunlock(ip);
   for (uint idx = 0; idx < pages; idx++) {
-    // The cache may go (its last mapping unmapped) whenever ip is not
-    // locked, and writing takes the lock itself: find the page and hold
-    // it with a reference of our own while it is written.
+    // Writing takes ip's lock itself, and reclaim may free a page no
+    // page table maps: find the page under the lock and hold it with a
+    // reference of our own while it is written. With no mapping left,
+    // nothing in the cache is dirty.
     ilock(ip);
     struct pageset *ps = ip->mapcache;
-    char *page = ps ? pageset_lookup(ps, idx) : 0;
-    int dirty = page && pageset_dirty(ps, idx, page) && kref_get(page) == 0;
+    int mapped = ps && ps->ref > 0;
+    char *page = mapped ? pageset_get(ps, idx) : 0;
+    int dirty = page && pageset_dirty(ps, idx, page);
     uint size = ip->size;
     if (dirty)
       pageset_clean(ps, idx, page, pgdir);   // before the write: a later store is dirty again
     iunlock(ip);
-    if (ps == 0)
-      return 0;              // no shared mapping left: nothing is dirty
-    if (!dirty)
+    if (!mapped)
+      return 0;              // no shared mapping: nothing is dirty
+    if (!dirty) {
+      if (page)
+        kfree(page);
       continue;
+    }
     lcr3(V2P(pgdir));        // our cleared dirty bits leave the TLB
     uint off = idx * PGSIZE;
     int rc = 0;
-    if (off < size)
-      rc = write_file(ip, page, off, size - off < PGSIZE ? size - off : PGSIZE);
+    if (off < size) {
+      uint n = size - off < PGSIZE ? size - off : PGSIZE;
+      if ((rc = write_file(ip, page, off, n)) == 0)
+        zero_tail(ps, page, n);
+    }
     kfree(page);
     if (rc < 0)
       return -1;

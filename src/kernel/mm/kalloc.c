@@ -6,6 +6,13 @@
 // Counts are 32 bits wide: every reference is a page-table entry or a
 // page-set slot, each of which takes memory, so no count can come near
 // KREF_MAX; kref_get still refuses (never wraps) at that bound.
+//
+// Reclaim: a layer above (the file page cache) may register hooks. When
+// the free list is empty, kalloc asks it to free pages and tries again,
+// so an allocation fails only when nothing is reclaimable. The hook runs
+// in the caller's context, which may hold spinlocks: it must never sleep
+// (the cache frees only clean pages, so it never writes). An injected
+// failure (FAULTS=kalloc=...) returns 0 before any of this.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -95,6 +102,12 @@ void kfree(char *page) {
   unlock_pages();
 }
 
+static struct kalloc_reclaim *reclaimer;
+
+void kalloc_set_reclaim(struct kalloc_reclaim *r) {
+  reclaimer = r;
+}
+
 // Take a page off the free list, or 0.
 static char *take_page(void) {
   lock_pages();
@@ -108,20 +121,31 @@ static char *take_page(void) {
   return (char *)f;
 }
 
+// A page, reclaiming when the list is empty. Another CPU may take what
+// a reclaim freed, so retry while reclaim still finds something.
+static char *take_or_reclaim(void) {
+  char *page;
+  while ((page = take_page()) == 0 && reclaimer && reclaimer->reclaim(KALLOC_RECLAIM_BATCH) > 0)
+    ;
+  return page;
+}
+
 char *kalloc(void) {
   if (fault_should_fail(FAULT_KALLOC))
     return 0;
-  return take_page();
+  return take_or_reclaim();
 }
 
 char *kalloc_cow(void) {
-  return take_page();
+  return take_or_reclaim();
 }
 
 int kfreecount(void) {
   lock_pages();
   int n = pages.nfree;
   unlock_pages();
+  if (reclaimer)
+    n += reclaimer->reclaimable();
   return n;
 }
 

@@ -15,7 +15,19 @@ void  kfree(char *page);
 // allocation has an error path of its own to exercise. A real shortage
 // still returns 0 (the process is killed: out of memory).
 char *kalloc_cow(void);
-int   kfreecount(void);                    // pages on the free list now
+// Pages kalloc can hand out now: the free list plus what reclaim would
+// free at once (clean file-cache pages no mapping holds).
+int   kfreecount(void);
+
+// Reclaim hooks (see kalloc.c): reclaim(want) frees up to about `want`
+// pages and returns how many it freed; reclaimable() says how many a
+// full reclaim would free. Neither may sleep or allocate.
+#define KALLOC_RECLAIM_BATCH 32
+struct kalloc_reclaim {
+  uint (*reclaim)(uint want);
+  uint (*reclaimable)(void);
+};
+void  kalloc_set_reclaim(struct kalloc_reclaim *r);
 
 // Reference counts for pages shared between address spaces (MAP_SHARED,
 // copy-on-write). A page from kalloc starts with count 1; kfree of a page

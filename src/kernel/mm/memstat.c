@@ -10,6 +10,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mmap.h"
 #include "mm/pageset.h"
+#include "mm/filemap.h"
 #include "mm/faultinject.h"
 #include "fs/file.h"
 #include "fs/inode.h"
@@ -38,6 +39,8 @@ int sys_memstat(void) {
   st.procs = nprocs_in_use();
   st.disk_writes = ide_writes;
   st.disk_free = fs_free_blocks();
+  st.disk_reads = ide_reads;
+  filemap_stats(&st.cached_pages, &st.dirty_pages, &st.reclaimed_pages);
   memmove(out, &st, sizeof(st));
   return 0;
 }

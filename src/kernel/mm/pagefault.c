@@ -45,8 +45,13 @@ static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
 static enum fault_result region_page(struct region *r, uint va, char **pagep) {
   if (r->pages == 0)
     return fresh_page(r, va, pagep);
+  if (r->kind == RK_FILE && filemap_uses_cache(r))
+    return filemap_cache_fault(r, va, pagep);   // the file's page cache
   uint idx = r->pgoff + (PGROUNDDOWN(va) - r->rt.start) / PGSIZE;
-  char *page = pageset_lookup(r->pages, idx);
+  // Both calls hand back the page with a reference for the mapping (the
+  // set keeps its own), taken under the set's lock so that reclaim
+  // cannot free a file-cache page between finding and mapping it.
+  char *page = pageset_get(r->pages, idx);
   if (page == 0) {
     char *fresh;
     enum fault_result rc = fresh_page(r, va, &fresh);
@@ -56,10 +61,8 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
     if (page != fresh)
       kfree(fresh);               // lost a race (or no memory): use the winner
     if (page == 0)
-      return FAULT_NO_MEMORY;
+      return FAULT_NO_MEMORY;     // (or a count at KREF_MAX: they never wrap)
   }
-  if (kref_get(page) < 0)         // the mapping's; the set keeps its own
-    return FAULT_NO_MEMORY;       // (only at KREF_MAX: counts never wrap)
   *pagep = page;
   return FAULT_FIXED;
 }

@@ -47,6 +47,16 @@ struct pageset *pageset_create(uint npages) {
   return ps;
 }
 
+void pageset_init_owned(struct pageset *ps, uint npages, char ***dir, uint ndir) {
+  memset(ps, 0, sizeof(*ps));
+  memset(dir, 0, ndir * sizeof(char **));
+  initlock(&ps->lock, "pageset");
+  ps->npages = npages;
+  ps->dir = dir;
+  ps->ndir = ndir;
+  ps->owned = 1;
+}
+
 void pageset_attach(struct pageset *ps, struct region *r) {
   acquire(&ps->lock);
   ps->ref++;
@@ -70,10 +80,8 @@ void pageset_detach(struct pageset *ps, struct region *r) {
   r->ps_pprev = 0;
   int last = --ps->ref == 0;
   release(&ps->lock);
-  if (!last)
+  if (!last || ps->owned)
     return;
-  if (ps->backref)
-    *ps->backref = 0;
   for (uint d = 0; d < ps->ndir; d++) {
     char **leaf = ps->dir[d];
     if (leaf == 0)
@@ -91,9 +99,8 @@ void pageset_detach(struct pageset *ps, struct region *r) {
 // A page is dirty if the CPU set the dirty bit in any attached region's
 // mapping of it. Each region's page table stays valid while the region
 // is attached (regions detach before their page table is freed).
-int pageset_dirty(struct pageset *ps, uint idx, char *page) {
+static int dirty_locked(struct pageset *ps, uint idx, char *page) {
   int dirty = 0;
-  acquire(&ps->lock);
   for (struct region *r = ps->mappers; r && !dirty; r = r->ps_next) {
     if (idx < r->pgoff || idx - r->pgoff >= (r->rt.end - r->rt.start) / PGSIZE)
       continue;
@@ -102,6 +109,12 @@ int pageset_dirty(struct pageset *ps, uint idx, char *page) {
     dirty = pte && (*pte & (PTE_P | PTE_D)) == (PTE_P | PTE_D) &&
             PTE_ADDR(*pte) == V2P(page);
   }
+  return dirty;
+}
+
+int pageset_dirty(struct pageset *ps, uint idx, char *page) {
+  acquire(&ps->lock);
+  int dirty = dirty_locked(ps, idx, page);
   release(&ps->lock);
   return dirty;
 }
@@ -124,6 +137,18 @@ char *pageset_lookup(struct pageset *ps, uint idx) {
   acquire(&ps->lock);
   char **leaf = ps->dir[idx / PTRS_PER_LEAF];
   char *page = leaf ? leaf[idx % PTRS_PER_LEAF] : 0;
+  release(&ps->lock);
+  return page;
+}
+
+char *pageset_get(struct pageset *ps, uint idx) {
+  if (idx >= ps->npages)
+    return 0;
+  acquire(&ps->lock);
+  char **leaf = ps->dir[idx / PTRS_PER_LEAF];
+  char *page = leaf ? leaf[idx % PTRS_PER_LEAF] : 0;
+  if (page && kref_get(page) < 0)
+    page = 0;                 // only at KREF_MAX: counts never wrap
   release(&ps->lock);
   return page;
 }
@@ -151,10 +176,101 @@ char *pageset_install(struct pageset *ps, uint idx, char *page) {
     ps->resident++;
   }
   char *result = *slot;
+  if (kref_get(result) < 0)
+    result = 0;
   release(&ps->lock);
   if (fresh)
     kfree((char *)fresh);
   return result;
+}
+
+// Reclaim. A page whose count is 1 is held by the set alone: no page
+// table maps it, so it is clean (mappings write their dirty pages back
+// before they let go, and write() reaches the disk before it returns),
+// and with our lock held nobody can take a new reference to it.
+// Free (or with `dry`, count) up to `want` pages of one leaf; one more
+// when the leaf would be left empty.
+static uint reclaim_leaf(struct pageset *ps, char **leaf, uint want, int dry) {
+  uint freed = 0, left = 0;
+  for (uint i = 0; i < PTRS_PER_LEAF; i++) {
+    char *page = leaf[i];
+    if (page == 0)
+      continue;
+    if (freed >= want || kref_count(page) != 1) {
+      left++;
+      continue;
+    }
+    freed++;
+    if (!dry) {
+      leaf[i] = 0;
+      ps->resident--;
+      kfree(page);
+    }
+  }
+  return freed + (left == 0);   // an empty pointer page goes too
+}
+
+uint pageset_reclaim(struct pageset *ps, uint want) {
+  uint freed = 0;
+  acquire(&ps->lock);
+  for (uint n = 0; n < ps->ndir && freed < want; n++) {
+    uint d = (ps->cursor + n) % ps->ndir;
+    char **leaf = ps->dir[d];
+    if (leaf == 0)
+      continue;
+    freed += reclaim_leaf(ps, leaf, want - freed, 0);
+    int empty = 1;
+    for (uint i = 0; i < PTRS_PER_LEAF && empty; i++)
+      empty = leaf[i] == 0;
+    if (empty) {
+      ps->dir[d] = 0;
+      kfree((char *)leaf);
+    } else {
+      ps->cursor = d;   // pages still here: start from this one next time
+    }
+  }
+  release(&ps->lock);
+  return freed;
+}
+
+uint pageset_reclaimable(struct pageset *ps) {
+  uint n = 0;
+  acquire(&ps->lock);
+  for (uint d = 0; d < ps->ndir; d++)
+    if (ps->dir[d])
+      n += reclaim_leaf(ps, ps->dir[d], PTRS_PER_LEAF, 1);
+  release(&ps->lock);
+  return n;
+}
+
+void pageset_drop_all(struct pageset *ps) {
+  acquire(&ps->lock);
+  if (ps->ref != 0)
+    panic("pageset_drop_all: regions attached");
+  for (uint d = 0; d < ps->ndir; d++) {
+    char **leaf = ps->dir[d];
+    if (leaf == 0)
+      continue;
+    for (uint i = 0; i < PTRS_PER_LEAF; i++)
+      if (leaf[i])
+        kfree(leaf[i]);
+    ps->dir[d] = 0;
+    kfree((char *)leaf);
+  }
+  ps->resident = 0;
+  release(&ps->lock);
+}
+
+void pageset_counts(struct pageset *ps, uint *cached, uint *dirty) {
+  acquire(&ps->lock);
+  *cached += ps->resident;
+  for (uint d = 0; d < ps->ndir && ps->mappers; d++) {
+    char **leaf = ps->dir[d];
+    for (uint i = 0; leaf && i < PTRS_PER_LEAF; i++)
+      if (leaf[i] && kref_count(leaf[i]) > 1 && dirty_locked(ps, d * PTRS_PER_LEAF + i, leaf[i]))
+        (*dirty)++;
+  }
+  release(&ps->lock);
 }
 
 int pageset_count(void) {
