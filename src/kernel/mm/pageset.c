@@ -131,16 +131,6 @@ void pageset_clean(struct pageset *ps, uint idx, char *page, pde_t *pgdir) {
   release(&ps->lock);
 }
 
-char *pageset_lookup(struct pageset *ps, uint idx) {
-  if (idx >= ps->npages)
-    return 0;
-  acquire(&ps->lock);
-  char **leaf = ps->dir[idx / PTRS_PER_LEAF];
-  char *page = leaf ? leaf[idx % PTRS_PER_LEAF] : 0;
-  release(&ps->lock);
-  return page;
-}
-
 char *pageset_get(struct pageset *ps, uint idx) {
   if (idx >= ps->npages)
     return 0;

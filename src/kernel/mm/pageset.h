@@ -45,9 +45,6 @@ int   pageset_dirty(struct pageset *ps, uint idx, char *page);
 // caller's own page table: other processes' CPUs may cache their entries,
 // so theirs stay as they are). The caller flushes its TLB.
 void  pageset_clean(struct pageset *ps, uint idx, char *page, pde_t *pgdir);
-// The page at idx, or 0 if none is there yet. Only a hint for owned
-// sets (reclaim may free it at once): use pageset_get to touch it.
-char *pageset_lookup(struct pageset *ps, uint idx);
 // The page at idx with a reference for the caller (kfree it), or 0.
 char *pageset_get(struct pageset *ps, uint idx);
 // Store page (whose reference the set now owns) at idx unless one is
