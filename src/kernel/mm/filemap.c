@@ -36,8 +36,15 @@
 // but its offset need not be page-aligned, so it gets a page set of its
 // own, shared with its copies in forked children.
 //
-// Private mappings get pages of their own, filled at fault time (from
-// the cache when the page is there); their stores never reach the file.
+// Private mappings (Linux form) follow the file until written: a page
+// they have not stored into is the cache's page, mapped read-only with
+// a reference of the mapping's own (so reclaim, which frees only pages
+// the cache alone holds, leaves it be), and write() is seen in it at
+// once. The first store copies it (pagefault.c); from then on the page
+// is the process's and never reaches the file. Private regions are not
+// attached to the cache: msync and munmap never write their pages, and
+// a read-only page is never dirty. A private course-form mapping (file
+// not writable, offset maybe unaligned) copies at fault time.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -173,6 +180,10 @@ void filemap_stats(uint *cached, uint *dirty, uint *reclaimed) {
 
 int filemap_uses_cache(struct region *r) {
   return (r->flags & MAP_SHARED) && !r->course;
+}
+
+int filemap_private_follows(struct region *r) {
+  return r->kind == RK_FILE && !(r->flags & MAP_SHARED) && !r->course;
 }
 
 int filemap_attach(struct region *r) {

@@ -25,7 +25,10 @@ void filemap_detach(struct region *r);
 enum fault_result filemap_fill(struct region *r, uint va, char *page);
 // Does r map the file's page cache (MAP_SHARED, Linux form)?
 int  filemap_uses_cache(struct region *r);
-// A fault on such a region: the cache's page for va (read from the file
+// Does r follow the file's page cache until written (MAP_PRIVATE,
+// Linux form)? Its untouched pages map the cache page read-only.
+int  filemap_private_follows(struct region *r);
+// A fault on either kind of region: the cache's page for va (read from the file
 // into the cache if it is not there), with a reference for the mapping.
 // Found or filled under the inode's lock, so a write() cannot slip in
 // between the read and the install and leave the cache stale.

@@ -1,6 +1,9 @@
 // The page-fault handler for user addresses: fills lazily-mapped pages
 // of mmap regions and resolves copy-on-write (of private regions, and of
-// the program image, which fork shares). A fault it cannot serve is
+// the program image, which fork shares). A private file page that was
+// never stored into is the file cache's page, mapped read-only (see
+// filemap.c); any read-only page of a private region that someone else
+// also holds is copied on a store. A fault it cannot serve is
 // classified by what is at the address (enum fault_result), which is what
 // the kill message reports.
 #include "types.h"
@@ -142,11 +145,15 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
       *pte = PTE_ADDR(*pte) | PTE_P | (*pte & (PTE_D | PTE_A)) | mmap_pte_perm(r, 0);
     }
   } else {
+    // A private file page not stored into maps the cache page itself,
+    // read-only, so it follows write(); its first store copies it (the
+    // branch above). A store on first touch copies at once.
+    int follow = !write && filemap_private_follows(r);
     char *page;
-    enum fault_result why = region_page(r, va, &page);
+    enum fault_result why = follow ? filemap_cache_fault(r, va, &page) : region_page(r, va, &page);
     if (why != FAULT_FIXED)
       return why;
-    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, 0);
+    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, follow);
   }
   invlpg((void *)PGROUNDDOWN(va));
   return FAULT_FIXED;
