@@ -1,10 +1,11 @@
 // Private file mappings follow the file until written (as on Linux): a
 // page the process has not stored into shows a later write() at once,
 // from this process or another, also in a forked child; a page it stored
-// into keeps its own bytes; the file never sees a private store (not
-// through mprotect, msync, munmap or exit either); and memstat is back at
-// its baseline after munmap. Last, running out of memory does not reclaim
-// a cache page a private mapping maps: it still follows write() after.
+// into (also as its first touch) keeps its own bytes; the file never sees
+// a private store (not through mprotect, msync, munmap or exit either);
+// and memstat is back at its baseline after munmap. Last, running out of
+// memory does not reclaim a cache page a private mapping maps: it still
+// follows write() after.
 #include "types.h"
 #include "user.h"
 #include "fcntl.h"
@@ -123,6 +124,15 @@ main(int argc, char *argv[])
          m[2 * PGSIZE + 50] == 'M' && file_byte(2 * PGSIZE + 50) == 'a');
   put(2 * PGSIZE + 60, 'N', 1);
   report("... and the page no longer follows the file", m[2 * PGSIZE + 60] == 'a');
+
+  // A store as the first touch copies the page at once.
+  char *s = mmap_or_exit("mmap one page", 0, PGSIZE, RW, MAP_PRIVATE, fd, 0);
+  s[200] = 'S';
+  report("a store as the first touch stays private",
+         s[0] == 'W' && s[200] == 'S' && file_byte(200) == 'a');
+  put(300, 'T', 1);
+  report("... and that page does not follow the file", s[300] == 'a' && s[0] == 'W');
+  munmap(s, PGSIZE);
 
   uint w = disk_writes();
   report("msync of the private mapping", msync(m, SIZE, MS_SYNC) == 0);

@@ -112,6 +112,8 @@ static void lru_push_newest(struct filecache *fc) {
 // Mark ip's cache as just used.
 static void touch(struct pageset *ps) {
   struct filecache *fc = (struct filecache *)ps;
+  if (caches.lru.older == fc)
+    return;      // newest already (an unlocked peek: at worst a move is missed)
   acquire(&caches.lock);
   lru_unlink(fc);
   lru_push_newest(fc);
@@ -416,7 +418,17 @@ enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep) {
   struct inode *ip = r->file->ip;
   uint off = r->offset + (PGROUNDDOWN(va) - r->rt.start);
   enum fault_result rc = FAULT_FIXED;
-  char *page = 0;
+  // A page in the cache already is mapped without the inode lock. The
+  // region's open file keeps the file from being freed, so its cache,
+  // once made, stays, and its size only grows (a stale size just takes
+  // the slow way). pageset_get takes the reference under the set's lock.
+  struct pageset *ps = ip->mapcache;
+  char *page = ps && off < ip->size ? pageset_get(ps, off / PGSIZE) : 0;
+  if (page) {
+    touch(ps);
+    *pagep = page;
+    return FAULT_FIXED;
+  }
   ilock(ip);
   if (off >= ip->size)
     rc = FAULT_PAST_EOF;

@@ -70,6 +70,29 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
   return FAULT_FIXED;
 }
 
+// First touch of a private file region that follows the file: a load
+// maps the cache page itself (read-only, so it follows write(); its first
+// store copies it, in handle_page_fault); a store gets its own copy of
+// the cache page at once.
+static enum fault_result follow_page(struct region *r, uint va, int write, char **pagep) {
+  char *page;
+  enum fault_result rc = filemap_cache_fault(r, va, &page);
+  if (rc != FAULT_FIXED)
+    return rc;
+  if (write) {
+    char *copy = kalloc();
+    if (copy == 0) {
+      kfree(page);
+      return FAULT_NO_MEMORY;
+    }
+    memmove(copy, page, PGSIZE);
+    kfree(page);                  // the cache keeps its own reference
+    page = copy;
+  }
+  *pagep = page;
+  return FAULT_FIXED;
+}
+
 // Give a store its own copy of the shared page pte maps, mapped with
 // perm; our reference to the original goes. alloc: kalloc, or kalloc_cow
 // for the program image (see kalloc.h).
@@ -145,15 +168,12 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
       *pte = PTE_ADDR(*pte) | PTE_P | (*pte & (PTE_D | PTE_A)) | mmap_pte_perm(r, 0);
     }
   } else {
-    // A private file page not stored into maps the cache page itself,
-    // read-only, so it follows write(); its first store copies it (the
-    // branch above). A store on first touch copies at once.
-    int follow = !write && filemap_private_follows(r);
+    int follow = filemap_private_follows(r);
     char *page;
-    enum fault_result why = follow ? filemap_cache_fault(r, va, &page) : region_page(r, va, &page);
+    enum fault_result why = follow ? follow_page(r, va, write, &page) : region_page(r, va, &page);
     if (why != FAULT_FIXED)
       return why;
-    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, follow);
+    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, follow && !write);
   }
   invlpg((void *)PGROUNDDOWN(va));
   return FAULT_FIXED;
