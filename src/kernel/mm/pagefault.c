@@ -41,8 +41,9 @@ static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
   return FAULT_FIXED;
 }
 
-// The page to map at user address va of r, with one reference for the
-// caller's mapping: a new page of its own for a private region; for a
+// The page to map at user address va of r (not a region that follows
+// the file cache: see follow_page), with one reference for the caller's
+// mapping: a new page of its own for a private region; for a
 // region with a page set (shared), the set's page, made and installed on
 // the first touch by any of the set's mappers.
 static enum fault_result region_page(struct region *r, uint va, char **pagep) {
