@@ -14,7 +14,8 @@
 #                             copy-on-write vs eager copy (issues 4 and 6)
 #   bench/sysbench/sysbench.py  system calls: getpid, sbrk, fork, exec, pipes,
 #                             file operations (issue 12)
-#   bench/fs/cachebench.py    reading a 64 KiB file twice: the page cache (issue 13)
+#   bench/fs/cachebench.py    the page cache (issue 13): reading a file twice, cached-page
+#                             faults, msync/write() blocks, a 16 MiB read()
 #   bench/kmalloc/run.sh      the kmalloc benchmark, when it is there
 #
 # The guest benchmarks need src/user/mmapbench.c and src/user/sysbench.c

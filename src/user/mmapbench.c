@@ -20,6 +20,10 @@
 //   mmapbench fork cow|eager|none
 //                              fork with 4 MiB touched private mmap (copy-on-write),
 //                              4 MiB of sbrk heap (copied eagerly), or nothing
+//   mmapbench filefault        faults on file pages already in the page cache
+//                              (shared, private, private store) vs anonymous ones
+//   mmapbench bigread          read() of a 16 MiB file: first (disk) and second (cache);
+//                              ticks as hi/lo halves (they pass 2^32)
 //
 // Output: one line per result, "B <test> key=value ...", all integers.
 // Summaries over repetitions are "<name>_med", "<name>_min", "<name>_max".
@@ -420,6 +424,150 @@ static void cmd_write(int k) {
   printf(1, "B write pages=%d written=%d time=%u\n", FILE_PAGES, n, tw);
 }
 
+// ---- file faults and big reads through the page cache (issue 13) ---------------------
+
+static char onepage[PG];
+
+// Create name holding pages pages of 'a'..'z', one write() a page.
+static void make_pages(char *name, int pages) {
+  unlink(name);
+  int fd = open(name, O_CREATE | O_RDWR);
+  if (fd < 0)
+    fail("create");
+  for (int i = 0; i < pages; i++) {
+    memset(onepage, 'a' + i % 26, PG);
+    if (write(fd, onepage, PG) != PG)
+      fail("write");
+  }
+  close(fd);
+}
+
+// First-touch faults over N pages: an anonymous mapping against file
+// pages read into the cache beforehand (so no fault reads the disk).
+static void cmd_filefault(void) {
+  enum { N = 64 };
+  static uint anon[N], shr[N], prv[N], cow[N], prvw[N];
+  char *name = "mbcache";
+  make_pages(name, N);
+  int fd = open(name, O_RDWR);
+  if (fd < 0)
+    fail("open");
+  for (int i = 0; i < N; i++)
+    if (read(fd, onepage, PG) != PG)   // every page into the cache
+      fail("read");
+  volatile char sink = 0;
+
+  char *a = map_anon(N * PG);
+  a[0] = 1;                            // the page table, outside the loop
+  for (int i = 1; i < N; i++) {
+    uint t0 = tsc();
+    sink += a[i * PG];
+    anon[i] = since(t0);
+  }
+  munmap(a, N * PG);
+
+  char *m = mmap(0, N * PG, PROT_READ, MAP_SHARED, fd, 0);
+  if (m == MAP_FAILED)
+    fail("mmap shared");
+  sink += m[0];
+  for (int i = 1; i < N; i++) {
+    uint t0 = tsc();
+    sink += m[i * PG];
+    shr[i] = since(t0);
+  }
+  munmap(m, N * PG);
+
+  // Private: a read maps the cache page read-only; the store after it copies.
+  m = mmap(0, N * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED)
+    fail("mmap private");
+  sink += m[0];
+  for (int i = 1; i < N; i++) {
+    uint t0 = tsc();
+    sink += m[i * PG];
+    prv[i] = since(t0);
+    t0 = tsc();
+    m[i * PG] = 1;
+    cow[i] = since(t0);
+  }
+  munmap(m, N * PG);
+
+  // Private, a store as the first touch: copied at once.
+  m = mmap(0, N * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  if (m == MAP_FAILED)
+    fail("mmap private");
+  m[0] = 1;
+  for (int i = 1; i < N; i++) {
+    uint t0 = tsc();
+    m[i * PG] = 1;
+    prvw[i] = since(t0);
+  }
+  munmap(m, N * PG);
+  (void)sink;
+  close(fd);
+  unlink(name);
+
+  printf(1, "B filefault pages=%d", N - 1);
+  summary("anon", anon + 1, N - 1);
+  summary("shared", shr + 1, N - 1);
+  summary("private", prv + 1, N - 1);
+  summary("cow", cow + 1, N - 1);
+  summary("private_store", prvw + 1, N - 1);
+  printf(1, "\n");
+}
+
+// The full 64-bit time-stamp counter.
+static inline void tsc64(uint *lo, uint *hi) {
+  asm volatile("rdtsc" : "=a"(*lo), "=d"(*hi) : : "memory");
+}
+
+#define BIG_CHUNK (64 * 1024)
+#define BIG_CHUNKS 256              // 16 MiB
+
+// Read the whole file once; prints " name_hi=.. name_lo=.." (ticks).
+static void timed_read(char *name, char *buf, const char *label) {
+  int fd = open(name, O_RDONLY);
+  if (fd < 0)
+    fail("open");
+  uint lo0, hi0, lo1, hi1;
+  tsc64(&lo0, &hi0);
+  for (int i = 0; i < BIG_CHUNKS; i++)
+    if (read(fd, buf, BIG_CHUNK) != BIG_CHUNK)
+      fail("read");
+  tsc64(&lo1, &hi1);
+  close(fd);
+  uint borrow = lo1 < lo0;
+  printf(1, " %s_hi=%u %s_lo=%u", label, hi1 - hi0 - borrow, label, lo1 - lo0);
+}
+
+static void cmd_bigread(void) {
+  char *name = "mbbig";
+  char *buf = sbrk(BIG_CHUNK);
+  if (buf == (char *)-1)
+    fail("sbrk");
+  unlink(name);
+  int fd = open(name, O_CREATE | O_RDWR);
+  if (fd < 0)
+    fail("create");
+  for (int i = 0; i < BIG_CHUNKS; i++) {
+    memset(buf, 'a' + i % 26, BIG_CHUNK);
+    if (write(fd, buf, BIG_CHUNK) != BIG_CHUNK)
+      fail("write");
+  }
+  close(fd);
+  // write() puts nothing new in the page cache: the first read is from the disk.
+  struct memstat m0, m1, m2;
+  memstat(&m0);
+  printf(1, "B bigread bytes=%d", BIG_CHUNK * BIG_CHUNKS);
+  timed_read(name, buf, "first");
+  memstat(&m1);
+  timed_read(name, buf, "second");
+  memstat(&m2);
+  printf(1, " first_disk_reads=%u second_disk_reads=%u\n",
+         m1.disk_reads - m0.disk_reads, m2.disk_reads - m1.disk_reads);
+  unlink(name);
+}
+
 // ---- fork: copy-on-write vs eager copy ------------------------------------------------------
 
 static void cmd_fork(char *mode) {
@@ -495,7 +643,7 @@ int main(int argc, char *argv[]) {
   measure_overhead();
   if (argc < 2) {
     printf(2, "usage: mmapbench calib|tsc|len [pt]|fault|regions N|sparse|mkfile|"
-              "msync K|write K|all|fork cow|eager|none\n");
+              "msync K|write K|all|fork cow|eager|none|filefault|bigread\n");
     exit();
   }
   char *c = argv[1];
@@ -519,6 +667,10 @@ int main(int argc, char *argv[]) {
     cmd_write(strcmp(argv[2], "all") == 0 ? -1 : atoi(argv[2]));
   else if (strcmp(c, "fork") == 0 && argc > 2)
     cmd_fork(argv[2]);
+  else if (strcmp(c, "filefault") == 0)
+    cmd_filefault();
+  else if (strcmp(c, "bigread") == 0)
+    cmd_bigread();
   else
     printf(2, "mmapbench: unknown command %s\n", c);
   exit();

@@ -36,8 +36,15 @@
 // but its offset need not be page-aligned, so it gets a page set of its
 // own, shared with its copies in forked children.
 //
-// Private mappings get pages of their own, filled at fault time (from
-// the cache when the page is there); their stores never reach the file.
+// Private mappings (Linux form) follow the file until written: a page
+// they have not stored into is the cache's page, mapped read-only with
+// a reference of the mapping's own (so reclaim, which frees only pages
+// the cache alone holds, leaves it be), and write() is seen in it at
+// once. The first store copies it (pagefault.c); from then on the page
+// is the process's and never reaches the file. Private regions are not
+// attached to the cache: msync and munmap never write their pages, and
+// a read-only page is never dirty. A private course-form mapping (file
+// not writable, offset maybe unaligned) copies at fault time.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -105,6 +112,8 @@ static void lru_push_newest(struct filecache *fc) {
 // Mark ip's cache as just used.
 static void touch(struct pageset *ps) {
   struct filecache *fc = (struct filecache *)ps;
+  if (caches.lru.older == fc)
+    return;      // newest already (an unlocked peek: at worst a move is missed)
   acquire(&caches.lock);
   lru_unlink(fc);
   lru_push_newest(fc);
@@ -173,6 +182,10 @@ void filemap_stats(uint *cached, uint *dirty, uint *reclaimed) {
 
 int filemap_uses_cache(struct region *r) {
   return (r->flags & MAP_SHARED) && !r->course;
+}
+
+int filemap_private_follows(struct region *r) {
+  return r->kind == RK_FILE && !(r->flags & MAP_SHARED) && !r->course;
 }
 
 int filemap_attach(struct region *r) {
@@ -405,7 +418,17 @@ enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep) {
   struct inode *ip = r->file->ip;
   uint off = r->offset + (PGROUNDDOWN(va) - r->rt.start);
   enum fault_result rc = FAULT_FIXED;
-  char *page = 0;
+  // A page in the cache already is mapped without the inode lock. The
+  // region's open file keeps the file from being freed, so its cache,
+  // once made, stays, and its size only grows (a stale size just takes
+  // the slow way). pageset_get takes the reference under the set's lock.
+  struct pageset *ps = ip->mapcache;
+  char *page = ps && off < ip->size ? pageset_get(ps, off / PGSIZE) : 0;
+  if (page) {
+    touch(ps);
+    *pagep = page;
+    return FAULT_FIXED;
+  }
   ilock(ip);
   if (off >= ip->size)
     rc = FAULT_PAST_EOF;

@@ -25,10 +25,14 @@ void filemap_detach(struct region *r);
 enum fault_result filemap_fill(struct region *r, uint va, char *page);
 // Does r map the file's page cache (MAP_SHARED, Linux form)?
 int  filemap_uses_cache(struct region *r);
-// A fault on such a region: the cache's page for va (read from the file
+// Does r follow the file's page cache until written (MAP_PRIVATE,
+// Linux form)? Its untouched pages map the cache page read-only.
+int  filemap_private_follows(struct region *r);
+// A fault on either kind of region: the cache's page for va (read from the file
 // into the cache if it is not there), with a reference for the mapping.
-// Found or filled under the inode's lock, so a write() cannot slip in
-// between the read and the install and leave the cache stale.
+// A cached page is taken without the inode's lock (see filemap.c); a
+// missing one is filled under it, so a write() cannot slip in between
+// the read and the install and leave the cache stale.
 // FAULT_PAST_EOF wholly past the end of the file, FAULT_NO_MEMORY.
 enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep);
 // Which stores a write-back covers (see filemap_writeback in filemap.c).

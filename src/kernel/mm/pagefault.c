@@ -1,6 +1,9 @@
 // The page-fault handler for user addresses: fills lazily-mapped pages
 // of mmap regions and resolves copy-on-write (of private regions, and of
-// the program image, which fork shares). A fault it cannot serve is
+// the program image, which fork shares). A private file page that was
+// never stored into is the file cache's page, mapped read-only (see
+// filemap.c); any read-only page of a private region that someone else
+// also holds is copied on a store. A fault it cannot serve is
 // classified by what is at the address (enum fault_result), which is what
 // the kill message reports.
 #include "types.h"
@@ -38,8 +41,9 @@ static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
   return FAULT_FIXED;
 }
 
-// The page to map at user address va of r, with one reference for the
-// caller's mapping: a new page of its own for a private region; for a
+// The page to map at user address va of r (not a region that follows
+// the file cache: see follow_page), with one reference for the caller's
+// mapping: a new page of its own for a private region; for a
 // region with a page set (shared), the set's page, made and installed on
 // the first touch by any of the set's mappers.
 static enum fault_result region_page(struct region *r, uint va, char **pagep) {
@@ -62,6 +66,29 @@ static enum fault_result region_page(struct region *r, uint va, char **pagep) {
       kfree(fresh);               // lost a race (or no memory): use the winner
     if (page == 0)
       return FAULT_NO_MEMORY;     // (or a count at KREF_MAX: they never wrap)
+  }
+  *pagep = page;
+  return FAULT_FIXED;
+}
+
+// First touch of a private file region that follows the file: a load
+// maps the cache page itself (read-only, so it follows write(); its first
+// store copies it, in handle_page_fault); a store gets its own copy of
+// the cache page at once.
+static enum fault_result follow_page(struct region *r, uint va, int write, char **pagep) {
+  char *page;
+  enum fault_result rc = filemap_cache_fault(r, va, &page);
+  if (rc != FAULT_FIXED)
+    return rc;
+  if (write) {
+    char *copy = kalloc();
+    if (copy == 0) {
+      kfree(page);
+      return FAULT_NO_MEMORY;
+    }
+    memmove(copy, page, PGSIZE);
+    kfree(page);                  // the cache keeps its own reference
+    page = copy;
   }
   *pagep = page;
   return FAULT_FIXED;
@@ -142,11 +169,12 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
       *pte = PTE_ADDR(*pte) | PTE_P | (*pte & (PTE_D | PTE_A)) | mmap_pte_perm(r, 0);
     }
   } else {
+    int follow = filemap_private_follows(r);
     char *page;
-    enum fault_result why = region_page(r, va, &page);
+    enum fault_result why = follow ? follow_page(r, va, write, &page) : region_page(r, va, &page);
     if (why != FAULT_FIXED)
       return why;
-    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, 0);
+    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, follow && !write);
   }
   invlpg((void *)PGROUNDDOWN(va));
   return FAULT_FIXED;
