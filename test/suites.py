@@ -544,7 +544,7 @@ def run_ostep_leak(ctx, folder, cpus, label, faults=None, build_dir=None, variab
         line = f"memleak -w {warmups} " + " + ".join(program for _, program in parts)
         commands.append(robust.memleak_group(
             parts, warmups, attempts=attempts,
-            timeout=ctx.options.test_timeout * (1 + warmups),
+            timeout=test_limit(ctx, folder) * (1 + warmups),
             replay=replay_text(line, cpus, faults or ctx.faults, variables) +
                    f" (image: make testfs TESTDIR={ctx.relative(folder)})"))
     config = ctx.boot_config(fs_img=image, build_dir=build_dir, cpus=cpus, faults=faults)
