@@ -68,6 +68,22 @@ void pageset_attach(struct pageset *ps, struct region *r) {
   release(&ps->lock);
 }
 
+// Drop the set's reference on every page it holds and free its leaf
+// tables; the set is then empty. Teardown and pageset_drop_all share it.
+static void free_pages(struct pageset *ps) {
+  for (uint d = 0; d < ps->ndir; d++) {
+    char **leaf = ps->dir[d];
+    if (leaf == 0)
+      continue;
+    for (uint i = 0; i < PTRS_PER_LEAF; i++)
+      if (leaf[i])
+        kfree(leaf[i]);   // drops the set's reference
+    ps->dir[d] = 0;
+    kfree((char *)leaf);
+  }
+  ps->resident = 0;
+}
+
 void pageset_detach(struct pageset *ps, struct region *r) {
   acquire(&ps->lock);
   // Doubly linked, so that a page shared by tens of thousands of
@@ -82,15 +98,7 @@ void pageset_detach(struct pageset *ps, struct region *r) {
   release(&ps->lock);
   if (!last || ps->owned)
     return;
-  for (uint d = 0; d < ps->ndir; d++) {
-    char **leaf = ps->dir[d];
-    if (leaf == 0)
-      continue;
-    for (uint i = 0; i < PTRS_PER_LEAF; i++)
-      if (leaf[i])
-        kfree(leaf[i]);   // drops the set's reference
-    kfree((char *)leaf);
-  }
+  free_pages(ps);
   kmfree(ps->dir);
   kmfree(ps);
   count_sets(-1);
@@ -237,17 +245,7 @@ void pageset_drop_all(struct pageset *ps) {
   acquire(&ps->lock);
   if (ps->ref != 0)
     panic("pageset_drop_all: regions attached");
-  for (uint d = 0; d < ps->ndir; d++) {
-    char **leaf = ps->dir[d];
-    if (leaf == 0)
-      continue;
-    for (uint i = 0; i < PTRS_PER_LEAF; i++)
-      if (leaf[i])
-        kfree(leaf[i]);
-    ps->dir[d] = 0;
-    kfree((char *)leaf);
-  }
-  ps->resident = 0;
+  free_pages(ps);
   release(&ps->lock);
 }
 
