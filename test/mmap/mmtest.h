@@ -73,6 +73,20 @@ static inline int fork_or_exit(void) {
   return pid;
 }
 
+// Take every page sbrk can get in a child, then give them back by its exit:
+// afterwards free memory has been empty once (reclaim has run).
+static inline void exhaust_memory(void) {
+  int pid = fork_or_exit();
+  if (pid == 0) {
+    while (sbrk(256 * PGSIZE) != (char *)-1)
+      ;
+    while (sbrk(PGSIZE) != (char *)-1)
+      ;
+    exit();
+  }
+  wait();
+}
+
 // Blocks written to the disk since boot (the log included): what reached
 // the disk, where read() would also see what is only in the page cache.
 static inline uint disk_writes(void) {

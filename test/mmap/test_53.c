@@ -73,19 +73,6 @@ static int map_all(int flags) {
   return munmap(m, SIZE) == 0 && ok;
 }
 
-// Take every page sbrk can get, then give them back by exiting.
-static void exhaust_memory(void) {
-  int pid = fork_or_exit();
-  if (pid == 0) {
-    while (sbrk(256 * PGSIZE) != (char *)-1)
-      ;
-    while (sbrk(PGSIZE) != (char *)-1)
-      ;
-    exit();
-  }
-  wait();
-}
-
 int
 main(int argc, char *argv[])
 {
