@@ -460,20 +460,9 @@ int mmap_fork(struct vmspace *parent, struct vmspace *child) {
     // Share every present page: shared regions keep their permissions,
     // private ones become copy-on-write in both processes.
     int shared = (r->flags & MAP_SHARED) != 0;
-    uint va = r->rt.start;
-    pte_t *pte;
-    while ((pte = next_present_pte(parent->pgdir, &va, r->rt.end)) != 0) {
-      char *page = P2V(PTE_ADDR(*pte));
-      pte_t *cpte = walkpgdir(child->pgdir, (void *)va, 1);
-      if (cpte == 0)
-        return -1;
-      if (kref_get(page) < 0)
-        return -1;
-      if (!shared)
-        *pte &= ~PTE_W;
-      *cpte = PTE_ADDR(*pte) | PTE_P | mmap_pte_perm(r, !shared);
-      va += PGSIZE;
-    }
+    if (share_user_range(parent->pgdir, child->pgdir, r->rt.start, r->rt.end,
+                         mmap_pte_perm(r, 0), !shared, 0) < 0)
+      return -1;
   }
   flush_tlb(parent->pgdir);
   return 0;
