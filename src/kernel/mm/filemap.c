@@ -31,10 +31,12 @@
 // kalloc's lock. Nothing here allocates while holding caches.lock or a
 // set's lock.
 //
-// A file mapped with the course's call form (neither MAP_SHARED nor
-// MAP_PRIVATE; sys_mmap sets region.course) is shared too,
-// but its offset need not be page-aligned, so it gets a page set of its
-// own, shared with its copies in forked children.
+// The cache is the memory object of the file's mappings (vmobject.h):
+// filemap_cache_shared and filemap_cache_private. A file mapped with the
+// course's call form (neither MAP_SHARED nor MAP_PRIVATE; sysmmap.c picks
+// filemap_course_shared) is shared too, but its offset need not be
+// page-aligned, so it gets a page set of its own, shared with its copies
+// in forked children.
 //
 // Private mappings (Linux form) follow the file until written: a page
 // they have not stored into is the cache's page, mapped read-only with
@@ -61,6 +63,7 @@
 #include "mm/pagefault.h"
 #include "mm/uaccess.h"
 #include "mm/filemap.h"
+#include "mm/vmobject.h"
 #include "fs/file.h"
 #include "fs/inode.h"
 #include "dev/console.h"
@@ -180,24 +183,14 @@ void filemap_stats(uint *cached, uint *dirty, uint *reclaimed) {
   release(&caches.lock);
 }
 
-int filemap_uses_cache(struct region *r) {
-  return (r->flags & MAP_SHARED) && !r->course;
-}
+// ---- the memory objects (vmobject.h) -------------------------------------------
+//
+// The functions below are the file objects' ops; their tables are at the
+// end of the file.
 
-int filemap_private_follows(struct region *r) {
-  return r->kind == RK_FILE && !(r->flags & MAP_SHARED) && !r->course;
-}
-
-int filemap_attach(struct region *r) {
-  if (!(r->flags & MAP_SHARED))
-    return 0;
-  if (r->course) {
-    if ((r->pages = pageset_create((r->rt.end - r->rt.start) / PGSIZE)) == 0)
-      return -1;
-    r->pgoff = 0;
-    pageset_attach(r->pages, r);
-    return 0;
-  }
+// A shared mapping of the cache attaches to it (the set's mapper list
+// is how msync finds dirty bits set through any mapping).
+static int cache_attach(struct region *r) {
   struct inode *ip = r->file->ip;
   ilock(ip);
   if (cache_of(ip) == 0) {
@@ -212,18 +205,14 @@ int filemap_attach(struct region *r) {
   return 0;
 }
 
-void filemap_detach(struct region *r) {
-  if (r->pages == 0)
-    return;
-  // For the file cache, the inode's lock orders the detach against
-  // filemap_forget() and the cache's other users.
-  struct inode *ip = filemap_uses_cache(r) ? r->file->ip : 0;
-  if (ip)
-    ilock(ip);
+static void cache_detach(struct region *r) {
+  // The inode's lock orders the detach against filemap_forget() and the
+  // cache's other users.
+  struct inode *ip = r->file->ip;
+  ilock(ip);
   pageset_detach(r->pages, r);
   r->pages = 0;
-  if (ip)
-    iunlock(ip);
+  iunlock(ip);
 }
 
 // Fill page with the file's bytes at off (n of them, the rest zero):
@@ -238,18 +227,16 @@ static int read_page(struct inode *ip, char *page, uint off, uint n) {
   return readi(ip, page, off, n);
 }
 
-enum fault_result filemap_fill(struct region *r, uint va, char *page) {
+// The course's form of a file mapping: fill a zeroed page with the file
+// bytes for va of r. The form lets a mapping run past the end of the file
+// (its msync grows the file), so a page there stays zero.
+static enum fault_result course_fill(struct region *r, uint va, char *page) {
   struct inode *ip = r->file->ip;
   uint off = r->offset + (PGROUNDDOWN(va) - r->rt.start);
-  memset(page, 0, PGSIZE);
   ilock(ip);
   uint size = ip->size;
   enum fault_result rc = FAULT_FIXED;
-  if (off >= size) {
-    // The course's form lets a mapping run past the end of the file (its
-    // msync grows the file); Linux mappings fault there.
-    rc = r->course ? FAULT_FIXED : FAULT_PAST_EOF;
-  } else {
+  if (off < size) {
     uint n = size - off < PGSIZE ? size - off : PGSIZE;
     // (An unaligned course-form offset straddles two cache pages: read
     // those from the file.)
@@ -330,8 +317,8 @@ static void memo_add(struct writeback_seen *e, uint lo, uint hi) {
 // mappings keep theirs (their CPUs may hold the entry in their TLBs, and
 // there are no cross-CPU flushes), which can cost extra writes but never
 // loses data.
-int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
-                      enum writeback_scope scope, struct writeback_memo *memo) {
+static int filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
+                             enum writeback_scope scope, struct writeback_memo *memo) {
   if (r->pages == 0)
     return 0;
   if (!r->file->writable)
@@ -414,7 +401,15 @@ static char *fill_cache(struct inode *ip, uint idx) {
   return got;
 }
 
-enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep) {
+// The cache's page for va of r (read from the file into the cache if it
+// is not there), with a reference for the mapping. A cached page is taken
+// without the inode's lock; a missing one is filled under it, so a
+// write() cannot slip in between the read and the install and leave the
+// cache stale. Private mappings map it too (copy-on-write over the cache).
+static enum fault_result cache_get_page(struct region *r, uint va, int write,
+                                        char **pagep, int *kept) {
+  (void)write;
+  *kept = 1;
   struct inode *ip = r->file->ip;
   uint off = r->offset + (PGROUNDDOWN(va) - r->rt.start);
   enum fault_result rc = FAULT_FIXED;
@@ -530,7 +525,9 @@ int filemap_fsync(struct inode *ip, pde_t *pgdir) {
   return 0;
 }
 
-int filemap_write_range(struct region *r, uint start, uint end) {
+// The course's msync: write the bytes of [start, end) of the current
+// process's memory to the file, dirty or not, growing it if needed.
+static int course_write_range(struct region *r, uint start, uint end) {
   if (end <= start)
     return 0;
   if (!r->file->writable)
@@ -548,3 +545,71 @@ int filemap_write_range(struct region *r, uint start, uint end) {
   iunlock(ip);
   return 0;
 }
+
+// ---- the file objects' tables -------------------------------------------------------
+
+static int cache_sync(struct region *r, pde_t *pgdir, uint start, uint end,
+                      uint byte_end, struct writeback_memo *memo) {
+  (void)byte_end;   // whole pages: stores through any mapping are in them
+  return filemap_writeback(r, pgdir, start, end, WB_ANY_MAPPING, memo);
+}
+
+const struct vmobject_ops filemap_cache_shared = {
+  .attach = cache_attach,
+  .clone = vmobject_set_clone,
+  .detach = cache_detach,
+  .get_page = cache_get_page,
+  .writeback = filemap_writeback,
+  .sync = cache_sync,
+};
+
+// Not attached to the cache: its stores never reach the file, so msync
+// and munmap have nothing to write, and a page it maps read-only is
+// never dirty.
+const struct vmobject_ops filemap_cache_private = {
+  .get_page = cache_get_page,
+};
+
+static enum fault_result course_shared_page(struct region *r, uint va, int write,
+                                            char **pagep, int *kept) {
+  (void)write;
+  *kept = 1;
+  return vmobject_set_page(r, va, pagep, course_fill);
+}
+
+static int course_sync(struct region *r, pde_t *pgdir, uint start, uint end,
+                       uint byte_end, struct writeback_memo *memo) {
+  (void)pgdir; (void)end; (void)memo;
+  return course_write_range(r, start, byte_end);
+}
+
+const struct vmobject_ops filemap_course_shared = {
+  .attach = vmobject_own_set_attach,
+  .clone = vmobject_set_clone,
+  .detach = vmobject_set_detach,
+  .get_page = course_shared_page,
+  .writeback = filemap_writeback,
+  .sync = course_sync,
+};
+
+// A private copy made at fault time (its offset may straddle two cache
+// pages, and it may run past the end of the file).
+static enum fault_result course_private_page(struct region *r, uint va, int write,
+                                             char **pagep, int *kept) {
+  (void)write;
+  *kept = 0;
+  char *page = vmobject_zeroed_page();
+  if (page == 0)
+    return FAULT_NO_MEMORY;
+  enum fault_result rc = course_fill(r, va, page);
+  if (rc != FAULT_FIXED) {
+    kfree(page);
+    return rc;
+  }
+  *pagep = page;
+  return FAULT_FIXED;
+}
+
+const struct vmobject_ops filemap_course_private = {
+  .get_page = course_private_page,
+};

@@ -14,48 +14,15 @@ struct inode;
 // with kalloc.
 void filemap_init(void);
 
-// Set up a new file region's backing (the file's page cache for a
-// MAP_SHARED mapping). -1 if out of memory.
-int  filemap_attach(struct region *r);
-// Drop a file region's backing (called when the region record is freed).
-void filemap_detach(struct region *r);
-// Fill page with the file data for user address va of r (zeros after the
-// end of the file). FAULT_PAST_EOF when va lies wholly past the end of the
-// file (the process must be killed).
-enum fault_result filemap_fill(struct region *r, uint va, char *page);
-// Does r map the file's page cache (MAP_SHARED, Linux form)?
-int  filemap_uses_cache(struct region *r);
-// Does r follow the file's page cache until written (MAP_PRIVATE,
-// Linux form)? Its untouched pages map the cache page read-only.
-int  filemap_private_follows(struct region *r);
-// A fault on either kind of region: the cache's page for va (read from the file
-// into the cache if it is not there), with a reference for the mapping.
-// A cached page is taken without the inode's lock (see filemap.c); a
-// missing one is filled under it, so a write() cannot slip in between
-// the read and the install and leave the cache stale.
-// FAULT_PAST_EOF wholly past the end of the file, FAULT_NO_MEMORY.
-enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep);
-// Which stores a write-back covers (see filemap_writeback in filemap.c).
-enum writeback_scope {
-  WB_THIS_MAPPING,   // munmap, exit: what this mapping dirtied
-  WB_ANY_MAPPING,    // msync: what any mapping of the file dirtied
-};
-// One msync call's record of the file pages it has already checked (a
-// range per file), so a range holding many mappings of the same page
-// checks that page once.
-#define WB_MEMO_SETS 4
-struct writeback_seen {
-  struct pageset *ps;
-  uint lo, hi;       // pages [lo, hi) of ps are done
-};
-struct writeback_memo {
-  uint used;
-  struct writeback_seen sets[WB_MEMO_SETS];
-};
-// Write the dirty pages of [start, end) back to the file and mark them
-// clean in this mapping. memo may be 0. -1 on an I/O failure.
-int  filemap_writeback(struct region *r, pde_t *pgdir, uint start, uint end,
-                       enum writeback_scope scope, struct writeback_memo *memo);
+// The file memory objects (mm/vmobject.h), which sysmmap.c picks from:
+// the file's page cache, mapped shared or under copy-on-write, and the
+// course's call form of a file mapping, shared or private.
+struct vmobject_ops;
+extern const struct vmobject_ops filemap_cache_shared;
+extern const struct vmobject_ops filemap_cache_private;
+extern const struct vmobject_ops filemap_course_shared;
+extern const struct vmobject_ops filemap_course_private;
+
 // read() (ip locked, not a device): up to n bytes at off into dst, as
 // readi does, through the page cache for a regular file (filling it).
 // Returns the count, 0 at the end of the file, -1 on a bad request.
@@ -74,8 +41,4 @@ void filemap_stats(uint *cached, uint *dirty, uint *reclaimed);
 // has dirtied; the dirty bits of the caller's own mappings (in pgdir,
 // which is loaded) are cleared. -1 on an I/O failure.
 int  filemap_fsync(struct inode *ip, pde_t *pgdir);
-// The course's msync form: write the bytes of [start, end) of the
-// current process's memory to the file, growing it if needed.
-int  filemap_write_range(struct region *r, uint start, uint end);
-
 #endif

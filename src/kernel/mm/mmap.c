@@ -30,8 +30,8 @@
 #include "mm/vm.h"
 #include "mm/mmap.h"
 #include "mm/vmspace.h"
-#include "mm/pageset.h"
 #include "mm/filemap.h"
+#include "mm/vmobject.h"
 #include "fs/file.h"
 #include "dev/console.h"
 #include "lib/klib.h"
@@ -155,11 +155,17 @@ static void flush_tlb(pde_t *pgdir) {
     lcr3(V2P(pgdir));
 }
 
+// Write back what this mapping stored into [start, end) of r, if its
+// object keeps stores anywhere (shared file mappings do).
+static void write_back_mapping(struct region *r, pde_t *pgdir, uint start, uint end) {
+  if (r->obj->writeback && (r->flags & MAP_SHARED))
+    r->obj->writeback(r, pgdir, start, end, WB_THIS_MAPPING, 0);
+}
+
 // Remove the pages of [start, end) of region r from pgdir, writing dirty
 // shared file pages back first.
 static void drop_pages(struct region *r, pde_t *pgdir, uint start, uint end) {
-  if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
-    filemap_writeback(r, pgdir, start, end, WB_THIS_MAPPING, 0);
+  write_back_mapping(r, pgdir, start, end);
   unmap_user_range(pgdir, start, end);
   flush_tlb(pgdir);
 }
@@ -207,10 +213,8 @@ static struct region *region_alloc(void) {
 
 // Free a region record and the references it holds.
 static void region_free(struct region *r) {
-  if (r->kind == RK_FILE)
-    filemap_detach(r);
-  else if (r->pages)
-    pageset_detach(r->pages, r);
+  if (r->obj && r->obj->detach)
+    r->obj->detach(r);
   if (r->file)
     fileclose(r->file);
   kmfree(r);
@@ -225,14 +229,14 @@ static void region_clone_into(struct region *dst, struct region *src, pde_t *pgd
   dst->pgdir = pgdir;
   if (dst->file)
     filedup(dst->file);
-  if (dst->pages)
-    pageset_attach(dst->pages, dst);
+  if (dst->obj->clone)
+    dst->obj->clone(dst);
 }
 
 // ---- mmap / munmap / mprotect / msync ---------------------------------------
 
 int mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
-             int course, struct file *f, uint offset) {
+             const struct vmobject_ops *obj, struct file *f, uint offset) {
   uint start;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     start = addr;
@@ -264,24 +268,15 @@ int mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
   r->rt.end = start + len;
   r->prot = prot;
   r->flags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS);
-  r->course = course;
-  r->kind = f ? RK_FILE : RK_ANON;
   r->offset = offset;
   r->pgdir = vm->pgdir;
-  if (f) {
+  if (f)
     r->file = filedup(f);
-    if (filemap_attach(r) < 0) {
-      region_free(r);
-      return -1;
-    }
-  } else if (flags & MAP_SHARED) {
-    if ((r->pages = pageset_create(len / PGSIZE)) == 0) {
-      region_free(r);
-      return -1;
-    }
-    pageset_attach(r->pages, r);
-    r->pgoff = 0;
+  if (obj->attach && obj->attach(r) < 0) {
+    region_free(r);             // (obj is not set yet: nothing to detach)
+    return -1;
   }
+  r->obj = obj;
 
   // MAP_FIXED replaces what was there; everything that can fail is done.
   if ((flags & MAP_FIXED) && mmap_unmap(vm, start, start + len) < 0) {
@@ -387,7 +382,7 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
     return -1;
   // A file mapped shared can become writable only if opened for writing.
   for (struct region *r = first_ending_after(vm, start); r && r->rt.start < end; r = next_region(r))
-    if ((prot & PROT_WRITE) && r->kind == RK_FILE && (r->flags & MAP_SHARED) && !r->file->writable)
+    if ((prot & PROT_WRITE) && r->file && (r->flags & MAP_SHARED) && !r->file->writable)
       return -1;
 
   // At most two splits; get their records first so nothing fails halfway.
@@ -429,25 +424,20 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
   return 0;
 }
 
-// msync: write back shared file pages in [start, end) (page aligned).
-// Regions made by the course's call form write exactly the bytes up to
-// byte_end instead, dirty or not.
+// msync: write back shared file pages in [start, end) (page aligned);
+// byte_end is where the caller's byte range ends (the course's form of
+// a file mapping writes exactly those bytes: its object's sync).
 int mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end) {
   if (!fully_mapped(vm, start, end))
     return -1;
   struct writeback_memo memo;
   memo.used = 0;
   for (struct region *r = first_ending_after(vm, start); r && r->rt.start < end; r = next_region(r)) {
-    if (r->kind != RK_FILE || !(r->flags & MAP_SHARED))
+    if (r->obj->sync == 0 || !(r->flags & MAP_SHARED))
       continue;
     uint s = start > r->rt.start ? start : r->rt.start;
     uint e = end < r->rt.end ? end : r->rt.end;
-    int rc;
-    if (r->course)
-      rc = filemap_write_range(r, s, byte_end < e ? byte_end : e);
-    else
-      rc = filemap_writeback(r, vm->pgdir, s, e, WB_ANY_MAPPING, &memo);
-    if (rc < 0)
+    if (r->obj->sync(r, vm->pgdir, s, e, byte_end < e ? byte_end : e, &memo) < 0)
       return -1;
   }
   flush_tlb(vm->pgdir);
@@ -470,20 +460,9 @@ int mmap_fork(struct vmspace *parent, struct vmspace *child) {
     // Share every present page: shared regions keep their permissions,
     // private ones become copy-on-write in both processes.
     int shared = (r->flags & MAP_SHARED) != 0;
-    uint va = r->rt.start;
-    pte_t *pte;
-    while ((pte = next_present_pte(parent->pgdir, &va, r->rt.end)) != 0) {
-      char *page = P2V(PTE_ADDR(*pte));
-      pte_t *cpte = walkpgdir(child->pgdir, (void *)va, 1);
-      if (cpte == 0)
-        return -1;
-      if (kref_get(page) < 0)
-        return -1;
-      if (!shared)
-        *pte &= ~PTE_W;
-      *cpte = PTE_ADDR(*pte) | PTE_P | mmap_pte_perm(r, !shared);
-      va += PGSIZE;
-    }
+    if (share_user_range(parent->pgdir, child->pgdir, r->rt.start, r->rt.end,
+                         mmap_pte_perm(r, 0), !shared, 0) < 0)
+      return -1;
   }
   flush_tlb(parent->pgdir);
   return 0;
@@ -494,8 +473,7 @@ void mmap_release_all(struct vmspace *vm) {
   struct rt_node *n;
   while ((n = rt_first(&vm->regions)) != 0) {
     struct region *r = REGION(n);
-    if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
-      filemap_writeback(r, pgdir, r->rt.start, r->rt.end, WB_THIS_MAPPING, 0);
+    write_back_mapping(r, pgdir, r->rt.start, r->rt.end);
     unmap_user_range(pgdir, r->rt.start, r->rt.end);
     acquire(&vm->lock);
     tree_remove(vm, r);
@@ -529,7 +507,7 @@ int mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max) {
     out[i].end = r->rt.end;
     out[i].prot = r->prot;
     out[i].flags = r->flags;
-    out[i].fd_backed = r->kind == RK_FILE;
+    out[i].fd_backed = r->file != 0;
     out[i].offset = r->offset;
     out[i].resident = resident_pages(vm->pgdir, r->rt.start, r->rt.end);
   }

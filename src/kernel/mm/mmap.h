@@ -13,21 +13,18 @@ struct vmspace;
 struct file;
 struct pageset;
 
-// Region kinds (region.kind).
-#define RK_ANON   0   // anonymous memory
-#define RK_FILE   1   // file-backed
+struct vmobject_ops;
 
 // One mapped range [start, end), page aligned.
 struct region {
   struct rt_node rt;       // in vmspace->regions: [rt.start, rt.end), page aligned
   int prot;                // PROT_* bits
   int flags;               // MAP_SHARED / MAP_PRIVATE as effective
-  int kind;                // RK_ANON or RK_FILE
-  int course;              // a file mapped in the course's form (own page set,
-                           // byte-exact msync, may run past EOF); 0 for anonymous
+  const struct vmobject_ops *obj;  // what backs it (mm/vmobject.h)
   struct file *file;       // backing file (own reference), or 0
   uint offset;             // file offset of `start`
-  struct pageset *pages;   // shared pages (MAP_SHARED), or 0
+  struct pageset *pages;   // the object's page set (shared anonymous
+                           // memory, a file's cache), or 0
   uint pgoff;              // index in `pages` of the page at `start`
   struct region *ps_next;  // next region attached to `pages`
   struct region **ps_pprev; // the link pointing at this one (O(1) detach)
@@ -45,10 +42,10 @@ struct region {
 void mmap_init(void);
 // mmap proper, on the current process's vm; arguments already validated and
 // normalised by sys_mmap (len page-rounded, prot/flags effective, the
-// call form decoded: course is set only for a file in the course's form).
-// Returns the start address, or -1.
+// call form decoded into the backing object obj, mm/vmobject.h; f is the
+// file of a file object, else 0). Returns the start address, or -1.
 int  mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
-              int course, struct file *f, uint offset);
+              const struct vmobject_ops *obj, struct file *f, uint offset);
 int  mmap_unmap(struct vmspace *vm, uint start, uint end);
 int  mmap_protect(struct vmspace *vm, uint start, uint end, int prot);
 int  mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end);

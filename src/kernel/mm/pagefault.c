@@ -1,9 +1,9 @@
 // The page-fault handler for user addresses: fills lazily-mapped pages
-// of mmap regions and resolves copy-on-write (of private regions, and of
-// the program image, which fork shares). A private file page that was
-// never stored into is the file cache's page, mapped read-only (see
-// filemap.c); any read-only page of a private region that someone else
-// also holds is copied on a store. A fault it cannot serve is
+// of mmap regions from their memory objects (mm/vmobject.h) and resolves
+// copy-on-write (of private regions, and of the program image, which
+// fork shares). A private region maps a page its object keeps (a file's
+// cached page) read-only until its first store; any read-only page of a
+// private region that someone else also holds is copied on a store. A fault it cannot serve is
 // classified by what is at the address (enum fault_result), which is what
 // the kill message reports.
 #include "types.h"
@@ -17,78 +17,33 @@
 #include "mm/vm.h"
 #include "mm/mmap.h"
 #include "mm/vmspace.h"
-#include "mm/pageset.h"
-#include "mm/filemap.h"
+#include "mm/vmobject.h"
 #include "mm/pagefault.h"
 #include "lib/klib.h"
 
-// A new page for user address va of r: zeroed (anonymous) or read from
-// the file.
-static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
-  char *page = kalloc();
-  if (page == 0)
-    return FAULT_NO_MEMORY;
-  enum fault_result rc = FAULT_FIXED;
-  if (r->kind == RK_FILE)
-    rc = filemap_fill(r, va, page);
-  else
-    memset(page, 0, PGSIZE);
-  if (rc != FAULT_FIXED) {
-    kfree(page);
-    return rc;
-  }
-  *pagep = page;
-  return FAULT_FIXED;
-}
-
-// The page to map at user address va of r (not a region that follows
-// the file cache: see follow_page), with one reference for the caller's
-// mapping: a new page of its own for a private region; for a
-// region with a page set (shared), the set's page, made and installed on
-// the first touch by any of the set's mappers.
-static enum fault_result region_page(struct region *r, uint va, char **pagep) {
-  if (r->pages == 0)
-    return fresh_page(r, va, pagep);
-  if (r->kind == RK_FILE && filemap_uses_cache(r))
-    return filemap_cache_fault(r, va, pagep);   // the file's page cache
-  uint idx = r->pgoff + (PGROUNDDOWN(va) - r->rt.start) / PGSIZE;
-  // Both calls hand back the page with a reference for the mapping (the
-  // set keeps its own), taken under the set's lock so that reclaim
-  // cannot free a file-cache page between finding and mapping it.
-  char *page = pageset_get(r->pages, idx);
-  if (page == 0) {
-    char *fresh;
-    enum fault_result rc = fresh_page(r, va, &fresh);
-    if (rc != FAULT_FIXED)
-      return rc;
-    page = pageset_install(r->pages, idx, fresh);
-    if (page != fresh)
-      kfree(fresh);               // lost a race (or no memory): use the winner
-    if (page == 0)
-      return FAULT_NO_MEMORY;     // (or a count at KREF_MAX: they never wrap)
-  }
-  *pagep = page;
-  return FAULT_FIXED;
-}
-
-// First touch of a private file region that follows the file: a load
-// maps the cache page itself (read-only, so it follows write(); its first
-// store copies it, in handle_page_fault); a store gets its own copy of
-// the cache page at once.
-static enum fault_result follow_page(struct region *r, uint va, int write, char **pagep) {
+// A first touch of va in region r: its object's page, or, when the
+// object keeps that page and r is private (copy-on-write over the
+// object), the page read-only for a load (it follows the object until
+// the process stores to it) or a copy of its own for a store. The
+// result is mapped by the caller with *cow_shared set for the first case.
+static enum fault_result first_touch(struct region *r, uint va, int write,
+                                     char **pagep, int *cow_shared) {
   char *page;
-  enum fault_result rc = filemap_cache_fault(r, va, &page);
+  int kept = 0;
+  enum fault_result rc = r->obj->get_page(r, va, write, &page, &kept);
   if (rc != FAULT_FIXED)
     return rc;
-  if (write) {
+  *cow_shared = kept && !(r->flags & MAP_SHARED);
+  if (*cow_shared && write) {
     char *copy = kalloc();
     if (copy == 0) {
       kfree(page);
       return FAULT_NO_MEMORY;
     }
     memmove(copy, page, PGSIZE);
-    kfree(page);                  // the cache keeps its own reference
+    kfree(page);                  // the object keeps its own reference
     page = copy;
+    *cow_shared = 0;
   }
   *pagep = page;
   return FAULT_FIXED;
@@ -169,12 +124,12 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
       *pte = PTE_ADDR(*pte) | PTE_P | (*pte & (PTE_D | PTE_A)) | mmap_pte_perm(r, 0);
     }
   } else {
-    int follow = filemap_private_follows(r);
     char *page;
-    enum fault_result why = follow ? follow_page(r, va, write, &page) : region_page(r, va, &page);
+    int cow_shared;
+    enum fault_result why = first_touch(r, va, write, &page, &cow_shared);
     if (why != FAULT_FIXED)
       return why;
-    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, follow && !write);
+    *pte = V2P(page) | PTE_P | mmap_pte_perm(r, cow_shared);
   }
   invlpg((void *)PGROUNDDOWN(va));
   return FAULT_FIXED;

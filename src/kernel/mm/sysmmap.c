@@ -14,6 +14,7 @@
 #include "proc/syscalls.h"
 #include "mm/kmalloc.h"
 #include "mm/mmap.h"
+#include "mm/vmobject.h"
 #include "mm/filemap.h"
 #include "mm/vmspace.h"
 #include "fs/file.h"
@@ -68,6 +69,16 @@ static int mmap_failure(enum call_form form) {
   return form == FORM_COURSE ? 0 : -1;
 }
 
+// The memory object (mm/vmobject.h) behind a mapping: the one place the
+// call form decides how a region is backed.
+static const struct vmobject_ops *backing_object(int anon, int course_file, int shared) {
+  if (anon)
+    return shared ? &vmo_anon_shared : &vmo_anon_private;
+  if (course_file)
+    return shared ? &filemap_course_shared : &filemap_course_private;
+  return shared ? &filemap_cache_shared : &filemap_cache_private;
+}
+
 // mmap with its arguments checked and the call form decoded; -1 on failure.
 static int do_mmap(uint addr, int length, int prot, int flags, int fd, int offset,
                    enum call_form form) {
@@ -112,7 +123,8 @@ static int do_mmap(uint addr, int length, int prot, int flags, int fd, int offse
       flags = (flags & ~MAP_SHARED) | MAP_PRIVATE;
   }
   uint len = PGROUNDUP((uint)length);
-  return mmap_map(myproc()->vm, addr, len, prot, flags, course_file, f, (uint)offset);
+  return mmap_map(myproc()->vm, addr, len, prot, flags,
+                  backing_object(anon, course_file, flags & MAP_SHARED), f, (uint)offset);
 }
 
 int sys_mmap(void) {

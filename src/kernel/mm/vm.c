@@ -237,6 +237,49 @@ void unmap_user_range(pde_t *pgdir, uint start, uint end) {
   }
 }
 
+int share_user_range(pde_t *src, pde_t *dst, uint start, uint end, uint perm,
+                     int cow, uint hot) {
+  uint a = start;
+  while (a < end) {
+    uint span_end = PGADDR(PDX(a) + 1, 0, 0);   // end <= KERNBASE: never wraps
+    uint stop = span_end > end ? end : span_end;
+    pde_t pde = src[PDX(a)];
+    if (!(pde & PTE_P)) {
+      a = stop;
+      continue;
+    }
+    // One walk of each directory per 4 MiB span, not one per page: this
+    // loop is most of what fork costs.
+    pte_t *table = (pte_t *)P2V(PTE_ADDR(pde)), *ctable = 0;
+    for (; a < stop; a += PGSIZE) {
+      pte_t *pte = &table[PTX(a)];
+      if (!(*pte & PTE_P))
+        continue;
+      if (ctable == 0) {
+        pte_t *first = walkpgdir(dst, (void *)a, 1);
+        if (first == 0)
+          return -1;
+        ctable = first - PTX(a);
+      }
+      char *page = P2V(PTE_ADDR(*pte));
+      if (cow && a == hot) {
+        char *mem = kalloc();
+        if (mem == 0)
+          return -1;
+        memmove(mem, page, PGSIZE);
+        ctable[PTX(a)] = V2P(mem) | PTE_P | perm;
+        continue;
+      }
+      if (kref_get(page) < 0)
+        return -1;
+      if (cow)
+        *pte &= ~PTE_W;
+      ctable[PTX(a)] = PTE_ADDR(*pte) | PTE_P | (cow ? perm & ~PTE_W : perm);
+    }
+  }
+  return 0;
+}
+
 // Free the page table behind directory entry d (below KERNBASE) if there
 // is one. The caller knows it maps nothing any more.
 void free_page_table(pde_t *pgdir, uint d) {

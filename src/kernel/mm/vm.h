@@ -20,6 +20,14 @@ int    deallocuvm(pde_t *pgdir, uint oldsz, uint newsz);
 void   unmap_user_range(pde_t *pgdir, uint start, uint end);
 pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end);
 void   free_page_table(pde_t *pgdir, uint d);
+// fork: map every present page of [start, end) of src into dst as well,
+// with PTE permissions perm (and one more reference each). cow: the
+// pages are private, so both sides lose PTE_W and the first store copies
+// (mm/pagefault.c), except the page at hot, which dst gets a copy of now.
+// -1 when out of memory (a page table, a copy, or a count at KREF_MAX);
+// what was shared so far stays, for the caller to free with dst.
+int    share_user_range(pde_t *src, pde_t *dst, uint start, uint end, uint perm,
+                        int cow, uint hot);
 void   freevm(pde_t *pgdir);
 // The image [USERBASE, sz) for a child, shared copy-on-write except the
 // page holding hot_va (the parent's user stack), which is copied now.
