@@ -24,7 +24,10 @@
 // after some whole number of transactions: the last one whose commit
 // record reached the disk. They also crash recovery itself. The disk
 // model is the IDE driver's: whole-block writes, synchronous and in
-// order; a crash loses every write from some point on.
+// order; a crash loses every write from some point on. One of them
+// (crash-mapped-writeback) writes back dirty pages of a shared mapping
+// the way mm/filemap.c does, through the same fs.c call, and checks
+// what the log promises each page.
 //
 // `fs_test NAME...` runs only the tests named.
 //
