@@ -6,8 +6,8 @@
 // read() at once, before any msync; then munmap, close, memory run out so
 // reclaim drops the now clean cache, and the file read again from the
 // disk. Unlinked, it leaves memstat (free pages and disk blocks included)
-// as it found them. About 25 s under TCG, most of it in write() (a log
-// commit per 4 KiB of new blocks).
+// as it found them. About 20 s under TCG (40 s with KMDEBUG on a busy
+// host), most of it in write(): a log commit per 4 KiB of new blocks.
 #include "types.h"
 #include "stat.h"
 #include "user.h"
