@@ -68,4 +68,9 @@ int fs_chdir(const char *path);
 int fs_link(const char *old, const char *new_path);
 int fs_unlink(const char *path);
 
+// The open file behind the simulated process's descriptor fd, or 0: for
+// tests that call the kernel's file-system functions on its inode, as
+// mm/filemap.c does for a mapped file.
+struct file *host_file(int fd);
+
 #endif

@@ -414,3 +414,7 @@ int fs_unlink(const char *path) {
   arg_ptr[0] = (void *)path;
   return sys_unlink();
 }
+
+struct file *host_file(int fd) {
+  return fd >= 0 && fd < NOFILE ? the_proc.ofile[fd] : 0;
+}

@@ -24,7 +24,10 @@
 // after some whole number of transactions: the last one whose commit
 // record reached the disk. They also crash recovery itself. The disk
 // model is the IDE driver's: whole-block writes, synchronous and in
-// order; a crash loses every write from some point on.
+// order; a crash loses every write from some point on. One of them
+// (crash-mapped-writeback) writes back dirty pages of a shared mapping
+// the way mm/filemap.c does, through the same fs.c call, and checks
+// what the log promises each page.
 //
 // `fs_test NAME...` runs only the tests named.
 //
@@ -45,6 +48,7 @@
 #include "param.h"
 #include "fs.h"
 #include "fcntl.h"
+#include "mmu.h"
 // The kernel's struct stat, named so it cannot meet the host's.
 #define stat xv6_stat
 #include "stat.h"
@@ -1479,6 +1483,9 @@ static uint64_t home_digest(void) {
   return h;
 }
 
+// Called by note_commits at each commit record of the reference run.
+static void (*commit_observer)(void);
+
 // Write hook of the reference run: a log header with n > 0 is a commit
 // record; the header going back to n == 0 ends the installation. Every
 // change to an allocated block outside the log area must belong to an
@@ -1492,6 +1499,8 @@ static void note_commits(uint blockno, const uchar *data) {
   if (n > 0) {
     CHECK(crash_log->ntx < MAX_TX);
     crash_log->commit_write[crash_log->ntx++] = host_writes;
+    if (commit_observer)
+      commit_observer();
   } else {
     crash_log->state[crash_log->ntx] = home_digest();
   }
@@ -1647,19 +1656,32 @@ static void unlink_spread(void) {
   CHECK(fs_unlink("spread") == 0);
 }
 
-static void t_crash_big_unlink(void *unused) {
-  (void)unused;
-  static uchar saved[IMG_BYTES];
-  static uchar rebased[FSSIZE];
-  if (in_child(make_spread_file, 0) != 0)
-    rethrow("making the file");
-  // Make the result the starting image of the crash runs (undone below).
+// Make the disk as it is now the base image (the starting image of the
+// crash runs); undo_rebase puts the mkfs image back.
+static uchar rebase_saved[IMG_BYTES];
+static uchar rebased[FSSIZE];
+
+static void rebase(void) {
   memcpy(rebased, host_touched, FSSIZE);
   for (uint b = next_set(rebased, 0); b < FSSIZE; b = next_set(rebased, b + 1)) {
-    memcpy(saved + (size_t)b * BSIZE, base_image + (size_t)b * BSIZE, BSIZE);
+    memcpy(rebase_saved + (size_t)b * BSIZE, base_image + (size_t)b * BSIZE, BSIZE);
     memcpy(base_image + (size_t)b * BSIZE, disk_block(b), BSIZE);
     host_touched[b] = 0;
   }
+}
+
+static void undo_rebase(void) {
+  for (uint b = next_set(rebased, 0); b < FSSIZE; b = next_set(rebased, b + 1)) {
+    memcpy(base_image + (size_t)b * BSIZE, rebase_saved + (size_t)b * BSIZE, BSIZE);
+    host_touched[b] = 1;
+  }
+}
+
+static void t_crash_big_unlink(void *unused) {
+  (void)unused;
+  if (in_child(make_spread_file, 0) != 0)
+    rethrow("making the file");
+  rebase();   // the file is the starting point (undone below)
   crash_ops = unlink_spread;
   setup_crash_log(1);
   CHECKF(crash_log->ntx >= 2, "unlink of a file over %d bitmap blocks took %d transaction(s)",
@@ -1671,13 +1693,350 @@ static void t_crash_big_unlink(void *unused) {
   }
   CHECKF(crash_log->swept > 0, "no crash point left an orphan for the boot sweep to free");
   crash_ops = scenario;
-  for (uint b = next_set(rebased, 0); b < FSSIZE; b = next_set(rebased, b + 1)) {
-    memcpy(base_image + (size_t)b * BSIZE, saved + (size_t)b * BSIZE, BSIZE);
-    host_touched[b] = 1;
-  }
+  undo_rebase();
   if (getenv("FS_TEST_VERBOSE"))
     fprintf(stderr, "crash-big-unlink: %d transactions, %ld crash points\n", crash_log->ntx,
             crash_log->total_writes + 1);
+}
+
+// ---- crashes with dirty mapped pages ------------------------------------------------
+//
+// Stores through a shared mapping live in the file's cache pages until
+// msync, munmap, exit or fsync writes them back (mm/filemap.c:
+// filemap_writeback, filemap_fsync). Each dirty page goes out in one call
+// of writei_logged, the fs.c function those use, with the size read under
+// the inode lock and never past the end of the file. Here arrays stand
+// for the cache pages (a store through the mapping changes only the
+// array), writeback_page() makes that same call, and other file work runs
+// in between: files and a directory made and removed, write() into the
+// mapped file and past its end.
+//
+// What the log promises, per transaction: all of its blocks reach their
+// homes or none do (the commit record is the atomic point); transactions
+// become durable in the order they ran; one that end_op returned from is
+// durable. writei_logged cuts a write into transactions of whole blocks in
+// file order, and a page whose blocks all exist is one transaction (its 8
+// data blocks and the inode are within MAXOPBLOCKS); a page into holes
+// may take several (bitmap, new tables). So after a crash and recovery:
+//  - fsck is clean and the disk is as after a whole number of
+//    transactions (recover_check);
+//  - a page written back by a call that returned before the crash holds
+//    its new bytes;
+//  - a page whose write-back was cut short holds its new bytes up to a
+//    block boundary and its old bytes after, the boundary being the end
+//    of its last committed transaction; if its blocks all existed, it
+//    holds all old or all new bytes;
+//  - the size is that of the last committed transaction (a write-back
+//    never changes it; a write() past the end grows it).
+#define MW_PAGES 52                  // pages of the mapped file
+#define MW_TAIL 700                  // bytes of the last page in the file at first
+#define MW_BYTES (MW_PAGES * PGSIZE)
+#define MW_CALLS 24
+#define MW_MAXTX 8
+
+enum mw_kind { MW_WRITEBACK, MW_WRITE };
+
+// One call that changed the mapped file, as the reference run saw it.
+struct mw_call {
+  enum mw_kind kind;
+  uint off, n;                  // the bytes it wrote
+  int over_existing;            // every block it wrote existed before
+  long ret_write;               // disk writes done when it returned
+  int ntx;
+  long tx_commit[MW_MAXTX];     // the write that was each transaction's commit record
+  uint tx_bytes[MW_MAXTX];      // bytes written once that transaction is in
+  uchar data[PGSIZE];
+};
+
+struct mw_trace {
+  int ncalls;
+  struct mw_call calls[MW_CALLS];
+  int partial;                  // recoveries that found a call cut between transactions
+};
+static struct mw_trace *mw_trace;     // shared memory: written by the reference run
+static struct mw_call *mw_current;    // the call running (reference run only)
+static uint *mw_offp;                 // its position, which writei_logged advances
+
+// The file as mw_make_file leaves it: pages 0..4 written, then holes, and
+// MW_TAIL bytes in the last page (under the first doubly-indirect block).
+static void mw_initial(uchar *want, uint *size) {
+  memset(want, 0, MW_BYTES);
+  pattern(want, 5 * PGSIZE, 21);
+  pattern(want + (MW_PAGES - 1) * PGSIZE, MW_TAIL, 22);
+  *size = (MW_PAGES - 1) * PGSIZE + MW_TAIL;
+}
+
+static void mw_make_file(void *unused) {
+  (void)unused;
+  static uchar want[MW_BYTES];
+  uint size;
+  mw_initial(want, &size);
+  host_boot();
+  int fd = fs_open("mapped", O_CREATE | O_RDWR);
+  CHECK(fd >= 0 && fs_write(fd, want, 5 * PGSIZE) == 5 * PGSIZE);
+  uint at = (MW_PAGES - 1) * PGSIZE;
+  CHECK(fs_lseek(fd, at, SEEK_SET) == (int)at && fs_write(fd, want + at, MW_TAIL) == MW_TAIL);
+  CHECK(fs_close(fd) == 0);
+  expect_clean(0);
+}
+
+// Each commit record during a traced call: how far the call had got.
+static void mw_observe(void) {
+  struct mw_call *c = mw_current;
+  if (c == 0)
+    return;
+  CHECK(c->ntx < MW_MAXTX);
+  c->tx_commit[c->ntx] = host_writes;
+  c->tx_bytes[c->ntx] = *mw_offp - c->off;
+  c->ntx++;
+}
+
+// Start tracing a call that writes data[0..n) at off (in the reference
+// run only: a crash run repeats it exactly). offp is the position the
+// call advances.
+static void mw_begin(enum mw_kind kind, struct inode *ip, uint off, uint n, const uchar *data,
+                     uint *offp) {
+  mw_current = 0;
+  if (host_crash_at >= 0)
+    return;
+  CHECK(mw_trace->ncalls < MW_CALLS && n <= PGSIZE);
+  struct mw_call *c = &mw_trace->calls[mw_trace->ncalls++];
+  memset(c, 0, sizeof(*c));
+  c->kind = kind;
+  c->off = off;
+  c->n = n;
+  memcpy(c->data, data, n);
+  // Every earlier transaction is installed: the raw disk has the map.
+  struct superblock sb = disk_sb();
+  struct dinode *d = raw_inode(&sb, ip->inum);
+  c->over_existing = 1;
+  for (uint bn = off / BSIZE; bn < (off + n + BSIZE - 1) / BSIZE; bn++)
+    c->over_existing &= raw_bmap(d, bn) != 0;
+  mw_current = c;
+  mw_offp = offp;
+}
+
+static void mw_end(void) {
+  struct mw_call *c = mw_current;
+  mw_current = 0;
+  if (c == 0)
+    return;
+  c->ret_write = host_writes;
+  CHECKF(c->ntx >= 1 && c->tx_bytes[c->ntx - 1] == c->n,
+         "a write of %u bytes at %u: %d transactions, the last ending at %u", c->n, c->off,
+         c->ntx, c->ntx ? c->tx_bytes[c->ntx - 1] : 0);
+  CHECKF(c->kind != MW_WRITEBACK || !c->over_existing || c->ntx == 1,
+         "write-back of page %u, whose blocks all exist, took %d transactions, not one",
+         c->off / PGSIZE, c->ntx);
+}
+
+// Write back one dirty cache page as filemap_writeback and filemap_fsync
+// do: the size read under the inode lock, the page's bytes inside the
+// file written with writei_logged, and (zero_tail) the part past the end
+// cleared in the cache, since those stores never reach the file.
+static void writeback_page(struct inode *ip, uchar *page, uint idx) {
+  ilock(ip);
+  uint size = ip->size;
+  iunlock(ip);
+  uint off = idx * PGSIZE;
+  if (off >= size)
+    return;
+  uint n = size - off < PGSIZE ? size - off : PGSIZE;
+  mw_begin(MW_WRITEBACK, ip, off, n, page, &off);
+  CHECKF(writei_logged(ip, (char *)page, &off, n) == (int)n, "write-back of page %u", idx);
+  mw_end();
+  if (n < PGSIZE)
+    memset(page + n, 0, PGSIZE - n);
+}
+
+// write() of data[0..n) at off through fd, and (as filemap_written) the
+// cached pages taking the bytes written.
+static void mw_write(int fd, struct inode *ip, uchar (*cache)[PGSIZE], uint off,
+                     const uchar *data, uint n) {
+  CHECK(fs_lseek(fd, off, SEEK_SET) == (int)off);
+  mw_begin(MW_WRITE, ip, off, n, data, &host_file(fd)->off);
+  CHECK(fs_write(fd, data, n) == (int)n);
+  mw_end();
+  for (uint i = 0; i < n; i++)
+    cache[(off + i) / PGSIZE][(off + i) % PGSIZE] = data[i];
+}
+
+// A store through the mapping: bytes [lo, hi) of a cached page.
+static void store(uchar *page, uint lo, uint hi, int seed) {
+  pattern(page + lo, hi - lo, seed);
+}
+
+// The crash runs' operations: pages dirtied through "the mapping" and
+// written back one by one, some twice, between other file work.
+static void mapped_writeback(void) {
+  static uchar cache[MW_PAGES][PGSIZE];
+  static uchar data[6000];
+  int fd = fs_open("mapped", O_RDWR);
+  int wfd = fs_open("mapped", O_RDWR);   // for write()
+  CHECK(fd >= 0 && wfd >= 0);
+  struct inode *ip = host_file(fd)->ip;
+  // The mapping faults every page in: the cache holds the file (zeros
+  // in holes and past the end).
+  memset(cache, 0, sizeof(cache));
+  uint size = (MW_PAGES - 1) * PGSIZE + MW_TAIL;
+  CHECK(fs_read(fd, cache, MW_BYTES) == (int)size);
+
+  store(cache[0], 0, PGSIZE, 31);
+  store(cache[1], 1024, 3072, 32);          // blocks 8..15: direct and indirect
+  store(cache[5], 0, PGSIZE, 33);           // a hole under the indirect block
+  store(cache[17], 0, PGSIZE, 34);          // a hole across indirect / doubly-indirect
+  store(cache[MW_PAGES - 1], 0, PGSIZE, 35);   // in the file and past its end
+  writeback_page(ip, cache[0], 0);
+  pattern(data, sizeof(data), 36);
+  make_file("other", data, sizeof(data));
+  writeback_page(ip, cache[1], 1);
+  CHECK(fs_mkdir("dir") == 0);
+  make_file("dir/f", data, 100);
+  writeback_page(ip, cache[5], 5);
+  store(cache[0], 0, PGSIZE, 37);           // page 0 again: old is the first store
+  writeback_page(ip, cache[0], 0);
+  pattern(data, 300, 38);
+  mw_write(wfd, ip, cache, 3 * PGSIZE + 100, data, 300);   // write() into a cached page
+  writeback_page(ip, cache[17], 17);
+  CHECK(fs_unlink("dir/f") == 0 && fs_unlink("dir") == 0);
+  writeback_page(ip, cache[MW_PAGES - 1], MW_PAGES - 1);   // MW_TAIL bytes only
+  pattern(data, 2000, 39);
+  mw_write(wfd, ip, cache, size, data, 2000);              // past the end: the file grows
+  store(cache[MW_PAGES - 1], 0, PGSIZE, 40);
+  writeback_page(ip, cache[MW_PAGES - 1], MW_PAGES - 1);   // now MW_TAIL + 2000 bytes
+  store(cache[2], 10, 20, 41);              // fsync: two pages in turn
+  store(cache[4], 4000, PGSIZE, 42);
+  writeback_page(ip, cache[2], 2);
+  writeback_page(ip, cache[4], 4);
+  CHECK(fs_unlink("other") == 0);
+  CHECK(fs_close(wfd) == 0 && fs_close(fd) == 0);
+}
+
+// Apply the first done bytes of call c to the expected file.
+static void mw_apply(uchar *want, uint *size, const struct mw_call *c, uint done) {
+  memcpy(want + c->off, c->data, done);
+  if (c->kind == MW_WRITE && c->off + done > *size)
+    *size = c->off + done;
+}
+
+// Does the file (got) hold call c's bytes up to some block boundary and
+// the old ones after? (Checked without the reference run's transaction
+// boundaries.)
+static int new_then_old(const uchar *got, const struct mw_call *c, const uchar *old) {
+  for (uint d = 0;;) {
+    if (memcmp(got + c->off, c->data, d) == 0 &&
+        memcmp(got + c->off + d, old + c->off + d, c->n - d) == 0)
+      return 1;
+    if (d == c->n)
+      return 0;
+    d = (c->off + d) / BSIZE * BSIZE + BSIZE - c->off;   // the next block boundary
+    if (d > c->n)
+      d = c->n;
+  }
+}
+
+// After a crash that came after k writes of mapped_writeback: the rules
+// at the top of this section.
+static void mapped_recover_check(void *arg) {
+  long k = *(long *)arg;
+  recover_check(arg);   // fsck, whole transactions, the sweep, usable
+  static uchar want[MW_BYTES], old[MW_BYTES], got[MW_BYTES + 1];
+  uint size;
+  mw_initial(want, &size);
+  const struct mw_call *cut = 0;
+  uint cut_done = 0;
+  for (int i = 0; i < mw_trace->ncalls; i++) {
+    const struct mw_call *c = &mw_trace->calls[i];
+    if (c->ret_write <= k) {
+      mw_apply(want, &size, c, c->n);
+      continue;
+    }
+    int t = 0;
+    while (t < c->ntx && c->tx_commit[t] <= k)
+      t++;
+    cut = c;
+    cut_done = t ? c->tx_bytes[t - 1] : 0;
+    break;
+  }
+  memcpy(old, want, MW_BYTES);
+  if (cut)
+    mw_apply(want, &size, cut, cut_done);
+  if (cut && cut_done > 0 && cut_done < cut->n)
+    __atomic_add_fetch(&mw_trace->partial, 1, __ATOMIC_SEQ_CST);
+
+  int fd = fs_open("mapped", O_RDONLY);
+  CHECK(fd >= 0);
+  memset(got, 0, sizeof(got));
+  int n = fs_read(fd, got, sizeof(got));
+  CHECK(fs_close(fd) == 0);
+  CHECKF(n == (int)size, "the file has %d bytes, want %u (%s)", n, size,
+         cut ? "a call was cut short" : "every call that began had returned");
+
+  if (cut) {
+    const char *what = cut->kind == MW_WRITEBACK ? "write-back of page" : "write() into page";
+    CHECKF(new_then_old(got, cut, old), "%s %u cut short after %ld writes: its bytes are "
+           "not new up to a block boundary and old after", what, cut->off / PGSIZE, k);
+    if (cut->kind == MW_WRITEBACK && cut->over_existing)
+      CHECKF(memcmp(got + cut->off, cut->data, cut->n) == 0 ||
+             memcmp(got + cut->off, old + cut->off, cut->n) == 0,
+             "write-back of page %u (its blocks all existed) cut short after %ld writes: "
+             "part old, part new", cut->off / PGSIZE, k);
+  }
+  for (uint p = 0; p * PGSIZE < size; p++) {
+    uint len = size - p * PGSIZE < PGSIZE ? size - p * PGSIZE : PGSIZE;
+    if (memcmp(got + p * PGSIZE, want + p * PGSIZE, len) == 0)
+      continue;
+    long returned = -1;
+    for (int i = 0; i < mw_trace->ncalls; i++) {
+      const struct mw_call *c = &mw_trace->calls[i];
+      if (c->ret_write <= k && c->off / PGSIZE == p)
+        returned = c->ret_write;
+    }
+    if (returned >= 0)
+      host_fail("crash after %ld writes: page %u lacks the bytes of a write-back or write() "
+                "that returned (after write %ld)", k, p, returned);
+    host_fail("crash after %ld writes: page %u is not as the committed transactions left it",
+              k, p);
+  }
+}
+
+static void t_crash_mapped_writeback(void *unused) {
+  (void)unused;
+  if (in_child(mw_make_file, 0) != 0)
+    rethrow("making the file");
+  rebase();   // the file is the starting point (undone below)
+  mw_trace = mmap(0, sizeof(*mw_trace), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                  -1, 0);
+  CHECK(mw_trace != MAP_FAILED);
+  memset(mw_trace, 0, sizeof(*mw_trace));
+  crash_ops = mapped_writeback;
+  commit_observer = mw_observe;
+  setup_crash_log(1);
+  commit_observer = 0;
+  // The premises: write-backs into existing blocks, and some that took
+  // more than one transaction.
+  int single = 0, several = 0;
+  for (int i = 0; i < mw_trace->ncalls; i++) {
+    const struct mw_call *c = &mw_trace->calls[i];
+    if (c->kind == MW_WRITEBACK) {
+      single += c->over_existing;
+      several += c->ntx > 1;
+    }
+  }
+  CHECKF(single >= 4 && several >= 2, "write-backs: %d into existing blocks, %d in several "
+         "transactions", single, several);
+  for (long k = 0; k <= crash_log->total_writes; k++) {
+    crash_at(k);
+    if (in_child(mapped_recover_check, &k) != 0)
+      rethrow("crash after %ld of %ld writes", k, crash_log->total_writes);
+  }
+  CHECKF(mw_trace->partial > 0, "no crash cut a call between two of its transactions");
+  crash_ops = scenario;
+  undo_rebase();
+  if (getenv("FS_TEST_VERBOSE"))
+    fprintf(stderr, "crash-mapped-writeback: %d calls traced, %d transactions, %ld crash "
+            "points, %d between two transactions of a call\n", mw_trace->ncalls,
+            crash_log->ntx, crash_log->total_writes + 1, mw_trace->partial);
 }
 
 // For every crash that leaves a committed transaction in the log, crash
@@ -1763,6 +2122,7 @@ int main(int argc, char **argv) {
   run_case("out-of-inodes", t_out_of_inodes);
   run_case("crash-every-write", t_crash_every_write);
   run_case("crash-big-unlink", t_crash_big_unlink);
+  run_case("crash-mapped-writeback", t_crash_mapped_writeback);
   run_case("crash-during-recovery", t_crash_during_recovery);
 
   return failures ? 1 : 0;
