@@ -64,13 +64,19 @@ KERNEL_OBJS := $(KDIR)/boot/entry.o \
                $(patsubst src/kernel/%.c,$(KDIR)/%.o,$(KERNEL_C)) \
                $(patsubst src/kernel/%.S,$(KDIR)/%.o,$(KERNEL_S))
 
+# A dependency file names its object both ways, relative (make's default
+# BUILD=build) and absolute (the test runner passes BUILD=/abs/build), so a
+# changed header rebuilds every object that includes it whichever way the
+# tree was built before.
+DEPNAMES = -MT $(abspath $@) -MT $(patsubst $(CURDIR)/%,%,$(abspath $@))
+
 $(KDIR)/%.o: src/kernel/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KCFLAGS) -MMD -MP $(DEPNAMES) -c $< -o $@
 
 $(KDIR)/%.o: src/kernel/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(ASFLAGS_K) -MMD -MP -c $< -o $@
+	$(CC) $(ASFLAGS_K) -MMD -MP $(DEPNAMES) -c $< -o $@
 
 # Flat binaries carried inside the kernel (boot/blobs.S).
 $(KDIR)/entryother.bin: src/kernel/boot/entryother.S
@@ -165,7 +171,7 @@ UPROGS=\
 
 $(UDIR)/%.o: src/user/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(UCFLAGS) -MMD -MP $(DEPNAMES) -c $< -o $@
 
 $(UDIR)/lib/%.o: src/user/lib/%.S
 	@mkdir -p $(dir $@)
