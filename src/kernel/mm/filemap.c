@@ -395,10 +395,11 @@ static char *cached_page(struct inode *ip, uint off) {
 // A cache page for page idx of ip filled from the file, installed, with
 // a reference for the caller; 0 when there is no memory for it. ip is
 // locked, so write() cannot change the file between the read and the
-// install (its copy into the cache runs under the lock too).
-static char *fill_cache(struct inode *ip, uint idx) {
+// install (its copy into the cache runs under the lock too). alloc:
+// kalloc, or kalloc_cow for a fault in a program's image (pagefault.c).
+static char *fill_cache(struct inode *ip, uint idx, char *(*alloc)(void)) {
   struct pageset *ps = cache_of(ip);
-  char *page = ps ? kalloc() : 0;
+  char *page = ps ? alloc() : 0;
   if (page == 0)
     return 0;
   memset(page, 0, PGSIZE);
@@ -432,7 +433,8 @@ enum fault_result filemap_cache_fault(struct region *r, uint va, char **pagep) {
   ilock(ip);
   if (off >= ip->size)
     rc = FAULT_PAST_EOF;
-  else if ((page = cached_page(ip, off)) == 0 && (page = fill_cache(ip, off / PGSIZE)) == 0)
+  else if ((page = cached_page(ip, off)) == 0 &&
+           (page = fill_cache(ip, off / PGSIZE, r->image ? kalloc_cow : kalloc)) == 0)
     rc = FAULT_NO_MEMORY;
   if (ip->mapcache)
     touch(ip->mapcache);
@@ -457,7 +459,7 @@ int filemap_read(struct inode *ip, char *dst, uint off, uint n) {
       chunk = n - done;
     char *page = cached_page(ip, at);
     if (page == 0)
-      page = fill_cache(ip, at / PGSIZE);
+      page = fill_cache(ip, at / PGSIZE, kalloc);
     if (page) {
       memmove(dst + done, page + at % PGSIZE, chunk);
       kfree(page);

@@ -40,7 +40,8 @@
 _Static_assert(sizeof(struct region) <= 128, "a region record outgrew 128 bytes");
 
 static struct spinlock count_lock;
-static int live_regions;
+static int live_regions;   // every record
+static int live_image;     // ... of which image regions (not user-visible)
 
 static void count_regions(int delta) {
   acquire(&count_lock);
@@ -48,11 +49,22 @@ static void count_regions(int delta) {
   release(&count_lock);
 }
 
+static void count_image(int delta) {
+  acquire(&count_lock);
+  live_image += delta;
+  release(&count_lock);
+}
+
 int mmap_region_count(void) {
   acquire(&count_lock);
-  int n = live_regions;
+  int n = live_regions - live_image;
   release(&count_lock);
   return n;
+}
+
+// The regions of vm the mmap calls made (the limit in mman.h is theirs).
+static int user_regions(struct vmspace *vm) {
+  return vm->regions.count - vm->image_regions;
 }
 
 void mmap_init(void) {
@@ -86,11 +98,15 @@ static struct region *next_before(struct region *r, uint end) {
 static void tree_insert(struct vmspace *vm, struct region *r) {
   vmspace_assert_locked(vm, "tree_insert");
   rt_insert(&vm->regions, &r->rt);
+  if (r->image)
+    vm->image_regions++;
 }
 
 static void tree_remove(struct vmspace *vm, struct region *r) {
   vmspace_assert_locked(vm, "tree_remove");
   rt_remove(&vm->regions, &r->rt);
+  if (r->image)
+    vm->image_regions--;
 }
 
 // Move r's start up (dropping its head); its place in the order does not
@@ -116,6 +132,8 @@ static void tree_split(struct vmspace *vm, struct region *r, uint at, struct reg
   tail->offset += skip;
   tail->pgoff += skip / PGSIZE;
   rt_split(&vm->regions, &r->rt, at, &tail->rt);
+  if (tail->image)
+    vm->image_regions++;
 }
 
 // pmap reports a region's protection, so it changes under the lock too.
@@ -213,6 +231,8 @@ static void region_free(struct region *r) {
     pageset_detach(r->pages, r);
   if (r->file)
     fileclose(r->file);
+  if (r->image)
+    count_image(-1);
   kmfree(r);
   count_regions(-1);
 }
@@ -227,6 +247,8 @@ static void region_clone_into(struct region *dst, struct region *src, pde_t *pgd
     filedup(dst->file);
   if (dst->pages)
     pageset_attach(dst->pages, dst);
+  if (dst->image)
+    count_image(1);
 }
 
 // ---- mmap / munmap / mprotect / msync ---------------------------------------
@@ -255,7 +277,7 @@ int mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
 
   // The record limit (mman.h); a MAP_FIXED that would only replace
   // regions is refused at the limit too, which keeps the rule simple.
-  if (vm->regions.count >= MMAP_MAX_REGIONS)
+  if (user_regions(vm) >= MMAP_MAX_REGIONS)
     return -1;
   struct region *r = region_alloc();
   if (r == 0)
@@ -313,7 +335,7 @@ int mmap_unmap(struct vmspace *vm, uint start, uint end) {
   if (first->rt.start < start && first->rt.end > end) {
     // The hole is inside one region: split it in three (one record
     // more, so not at the limit: Linux refuses such a munmap too).
-    if (vm->regions.count >= MMAP_MAX_REGIONS)
+    if (user_regions(vm) >= MMAP_MAX_REGIONS)
       return -1;
     struct region *tail = region_alloc();
     if (tail == 0)
@@ -395,7 +417,7 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
   // that splits nothing may go ahead.
   struct region *at_end = mmap_find(vm, end);
   int splits = (mmap_find(vm, start)->rt.start != start) + (at_end && at_end->rt.start != end);
-  if (vm->regions.count + splits > MMAP_MAX_REGIONS)
+  if (user_regions(vm) + splits > MMAP_MAX_REGIONS)
     return -1;
   struct region *spare[2];
   spare[0] = region_alloc();
@@ -452,6 +474,37 @@ int mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end) {
   }
   flush_tlb(vm->pgdir);
   return 0;
+}
+
+// ---- the program image --------------------------------------------------
+
+struct region *mmap_image_map(struct vmspace *vm, uint start, uint end, int prot,
+                              struct file *f, uint offset, enum image_part part) {
+  if (start >= end || mmap_overlaps(vm, start, end))
+    return 0;
+  struct region *r = region_alloc();
+  if (r == 0)
+    return 0;
+  r->rt.start = start;
+  r->rt.end = end;
+  r->prot = prot;
+  r->flags = MAP_PRIVATE | (f ? 0 : MAP_ANONYMOUS);
+  r->kind = f ? RK_FILE : RK_ANON;
+  r->offset = f ? offset : 0;
+  r->pgdir = vm->pgdir;
+  r->file = f ? filedup(f) : 0;   // private: nothing to attach (filemap_attach)
+  r->image = part;
+  count_image(1);
+  acquire(&vm->lock);
+  tree_insert(vm, r);
+  release(&vm->lock);
+  return r;
+}
+
+void mmap_image_set_end(struct vmspace *vm, struct region *r, uint end) {
+  acquire(&vm->lock);
+  tree_set_end(vm, r, end);
+  release(&vm->lock);
 }
 
 // ---- fork, exec, exit ----------------------------------------------------
@@ -521,10 +574,14 @@ static uint resident_pages(pde_t *pgdir, uint start, uint end) {
 int mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max) {
   acquire(&vm->lock);
   int i = 0;
-  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n), i++) {
-    if (i >= max)
-      continue;
+  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n)) {
     struct region *r = REGION(n);
+    if (r->image)
+      continue;             // pmap(): the mappings the program made
+    if (i >= max) {
+      i++;
+      continue;
+    }
     out[i].start = r->rt.start;
     out[i].end = r->rt.end;
     out[i].prot = r->prot;
@@ -532,6 +589,7 @@ int mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max) {
     out[i].fd_backed = r->kind == RK_FILE;
     out[i].offset = r->offset;
     out[i].resident = resident_pages(vm->pgdir, r->rt.start, r->rt.end);
+    i++;
   }
   release(&vm->lock);
   return i;

@@ -1,6 +1,9 @@
-// Memory-mapped regions of an address space (mmap, munmap, mprotect,
-// msync), held in its region set keyed by start address (struct vmspace,
-// mm/vmspace.h; the set is the library mm/regiontree.h).
+// Regions of an address space, held in its region set keyed by start
+// address (struct vmspace, mm/vmspace.h; the set is the library
+// mm/regiontree.h): the mappings mmap makes (mmap, munmap, mprotect,
+// msync) and the parts of the program image exec and sbrk make (text and
+// data mapped private from the executable, bss, stack, heap: `image` is
+// set on those; the system calls never touch them).
 // Pages are filled lazily by the page-fault handler (mm/pagefault.c).
 #ifndef KERNEL_MM_MMAP_H
 #define KERNEL_MM_MMAP_H
@@ -16,6 +19,9 @@ struct pageset;
 // Region kinds (region.kind).
 #define RK_ANON   0   // anonymous memory
 #define RK_FILE   1   // file-backed
+
+// Which part of the program image a region is; IMG_NONE for mmap's.
+enum image_part { IMG_NONE, IMG_TEXT, IMG_DATA, IMG_BSS, IMG_STACK, IMG_HEAP };
 
 // One mapped range [start, end), page aligned.
 struct region {
@@ -33,6 +39,7 @@ struct region {
   struct region **ps_pprev; // the link pointing at this one (O(1) detach)
   pde_t *pgdir;            // the page table this region lives in
   struct region *dead_next; // munmap: removed, to be freed after the lock
+  int image;               // enum image_part
 };
 
 // The kernel places mappings it chooses in [MMAP_BASE, KERNBASE); the
@@ -69,10 +76,22 @@ static inline struct region *mmap_find(struct vmspace *vm, uint va) {
 }
 // PTE permission bits for a page of r (copy-on-write pages drop PTE_W).
 uint mmap_pte_perm(struct region *r, int cow_shared);
-int  mmap_region_count(void);   // all live regions, for leak accounting
+int  mmap_region_count(void);   // live mmap regions (not image ones), for leak accounting
+
+// ---- the program image (exec, sbrk: mm/vmspace.c) ----
+// A private region [start, end) of vm for a part of the image, mapping f
+// at offset (its own reference) or anonymous (f == 0); vm need not be the
+// current address space. The region, or 0 if the range is taken or
+// memory is out.
+struct region *mmap_image_map(struct vmspace *vm, uint start, uint end, int prot,
+                              struct file *f, uint offset, enum image_part part);
+// Move an image region's end up to end (the range is free: the caller
+// checked) or down (the pages above end already dropped).
+void mmap_image_set_end(struct vmspace *vm, struct region *r, uint end);
 
 struct pmap_entry;
-// Describe up to max regions of vm into out; returns how many vm has.
+// Describe up to max mmap regions of vm into out; returns how many vm has
+// (image regions are not counted or described).
 // Safe on another process's vm while the caller holds a reference to it.
 int  mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max);
 

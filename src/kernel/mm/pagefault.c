@@ -1,6 +1,7 @@
 // The page-fault handler for user addresses: fills lazily-mapped pages
-// of mmap regions and resolves copy-on-write (of private regions, and of
-// the program image, which fork shares). A private file page that was
+// of regions (mmap's and the program image's: text and data from the
+// executable's file cache, bss) and resolves copy-on-write of private
+// regions, which fork shares. A private file page that was
 // never stored into is the file cache's page, mapped read-only (see
 // filemap.c); any read-only page of a private region that someone else
 // also holds is copied on a store. A fault it cannot serve is
@@ -22,10 +23,18 @@
 #include "mm/pagefault.h"
 #include "lib/klib.h"
 
+// The allocator for a page of r. A page of the program image comes from
+// kalloc_cow, which the FAULTS flag never fails (kalloc.h): exec used to
+// fill the image at once, where a failure failed exec cleanly; a fault
+// in it now could only kill the shell or a test's parent.
+static char *(*page_alloc(struct region *r))(void) {
+  return r->image ? kalloc_cow : kalloc;
+}
+
 // A new page for user address va of r: zeroed (anonymous) or read from
 // the file.
 static enum fault_result fresh_page(struct region *r, uint va, char **pagep) {
-  char *page = kalloc();
+  char *page = page_alloc(r)();
   if (page == 0)
     return FAULT_NO_MEMORY;
   enum fault_result rc = FAULT_FIXED;
@@ -81,7 +90,7 @@ static enum fault_result follow_page(struct region *r, uint va, int write, char 
   if (rc != FAULT_FIXED)
     return rc;
   if (write) {
-    char *copy = kalloc();
+    char *copy = page_alloc(r)();
     if (copy == 0) {
       kfree(page);
       return FAULT_NO_MEMORY;
@@ -95,8 +104,7 @@ static enum fault_result follow_page(struct region *r, uint va, int write, char 
 }
 
 // Give a store its own copy of the shared page pte maps, mapped with
-// perm; our reference to the original goes. alloc: kalloc, or kalloc_cow
-// for the program image (see kalloc.h).
+// perm; our reference to the original goes. alloc: see page_alloc.
 static enum fault_result copy_for_store(pte_t *pte, uint perm, char *(*alloc)(void)) {
   char *page = P2V(PTE_ADDR(*pte));
   char *copy = alloc();
@@ -108,34 +116,24 @@ static enum fault_result copy_for_store(pte_t *pte, uint perm, char *(*alloc)(vo
   return FAULT_FIXED;
 }
 
-// A store to a page of the program image (text, data, stack, heap: below
-// vm->sz) that fork shares copy-on-write. Every such page is mapped
-// writable unless fork shared it, so a present, read-only user page here
-// is one of those: copy it, or, when no other process maps it any more,
-// take it back writable.
-static enum fault_result cow_fault(pte_t *pte) {
-  if (kref_count(P2V(PTE_ADDR(*pte))) > 1)
-    return copy_for_store(pte, PTE_FLAGS(*pte) | PTE_W, kalloc_cow);
-  *pte |= PTE_W;
-  return FAULT_FIXED;
+// Is va in the unmapped guard pages just below the stack region?
+static int in_stack_guard(struct vmspace *vm, uint va) {
+  uint page = PGROUNDDOWN(va);
+  for (uint i = 1; i <= STACK_GUARD_PAGES && page + i * PGSIZE < KERNBASE; i++) {
+    struct region *r = mmap_find(vm, page + i * PGSIZE);
+    if (r)
+      return r->image == IMG_STACK;
+  }
+  return 0;
 }
 
-// A fault outside every region: a copy-on-write store into the program
-// image, or why the address cannot be served: page 0, the guard page
-// (present but not user-accessible: the only such user page), or nothing
-// at all.
-static enum fault_result outside_regions(struct vmspace *vm, uint va, uint err) {
+// Why a fault outside every region cannot be served: page 0, the stack's
+// guard pages, or nothing at all.
+static enum fault_result outside_regions(struct vmspace *vm, uint va) {
   if (va < USERBASE)
     return FAULT_NULL;
-  pte_t *pte = walkpgdir(vm->pgdir, (void *)va, 0);
-  if (pte && (*pte & PTE_P) && !(*pte & PTE_U))
+  if (in_stack_guard(vm, va))
     return FAULT_GUARD;
-  if (pte && (*pte & PTE_P) && (err & PF_WRITE) && !(*pte & PTE_W) && va < vm->sz) {
-    enum fault_result rc = cow_fault(pte);
-    if (rc == FAULT_FIXED)
-      invlpg((void *)PGROUNDDOWN(va));
-    return rc;
-  }
   return FAULT_NO_MAPPING;
 }
 
@@ -144,7 +142,7 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
     return FAULT_KERNEL;
   struct region *r = mmap_find(vm, va);
   if (r == 0)
-    return outside_regions(vm, va, err);
+    return outside_regions(vm, va);
   int write = (err & PF_WRITE) != 0;
   if (r->prot == PROT_NONE)
     return FAULT_PROT_NONE;
@@ -160,7 +158,7 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
     int shared_region = (r->flags & MAP_SHARED) != 0;
     if (write && !(*pte & PTE_W) && !shared_region && kref_count(page) > 1) {
       // Copy-on-write: this process gets its own copy.
-      enum fault_result rc = copy_for_store(pte, mmap_pte_perm(r, 0), kalloc);
+      enum fault_result rc = copy_for_store(pte, mmap_pte_perm(r, 0), page_alloc(r));
       if (rc != FAULT_FIXED)
         return rc;
     } else {
