@@ -39,27 +39,23 @@
 // mman.h sizes MMAP_MAX_REGIONS for records of one 128-byte kmalloc block.
 _Static_assert(sizeof(struct region) <= 128, "a region record outgrew 128 bytes");
 
-static struct spinlock count_lock;
+// Counted with atomic instructions: fork and exit change them once per
+// region, and a lock round trip each cost every fork a few hundred
+// instructions per region of the image.
 static int live_regions;   // every record
 static int live_image;     // ... of which image regions (not user-visible)
 
 static void count_regions(int delta) {
-  acquire(&count_lock);
-  live_regions += delta;
-  release(&count_lock);
+  __atomic_add_fetch(&live_regions, delta, __ATOMIC_RELAXED);
 }
 
 static void count_image(int delta) {
-  acquire(&count_lock);
-  live_image += delta;
-  release(&count_lock);
+  __atomic_add_fetch(&live_image, delta, __ATOMIC_RELAXED);
 }
 
 int mmap_region_count(void) {
-  acquire(&count_lock);
-  int n = live_regions - live_image;
-  release(&count_lock);
-  return n;
+  return __atomic_load_n(&live_regions, __ATOMIC_RELAXED) -
+         __atomic_load_n(&live_image, __ATOMIC_RELAXED);
 }
 
 // The regions of vm the mmap calls made (the limit in mman.h is theirs).
@@ -68,7 +64,6 @@ static int user_regions(struct vmspace *vm) {
 }
 
 void mmap_init(void) {
-  initlock(&count_lock, "region count");
 }
 
 // ---- the tree ------------------------------------------------------------
@@ -521,21 +516,38 @@ int mmap_fork(struct vmspace *parent, struct vmspace *child) {
     release(&child->lock);
 
     // Share every present page: shared regions keep their permissions,
-    // private ones become copy-on-write in both processes.
+    // private ones become copy-on-write in both processes. One walk of
+    // each 4 MiB span's page tables, not one per page (fork of a big
+    // heap shares thousands of pages).
     int shared = (r->flags & MAP_SHARED) != 0;
-    uint va = r->rt.start;
-    pte_t *pte;
-    while ((pte = next_present_pte(parent->pgdir, &va, r->rt.end)) != 0) {
-      char *page = P2V(PTE_ADDR(*pte));
-      pte_t *cpte = walkpgdir(child->pgdir, (void *)va, 1);
-      if (cpte == 0)
-        return -1;
-      if (kref_get(page) < 0)
-        return -1;
-      if (!shared)
-        *pte &= ~PTE_W;
-      *cpte = PTE_ADDR(*pte) | PTE_P | mmap_pte_perm(r, !shared);
-      va += PGSIZE;
+    uint perm = mmap_pte_perm(r, !shared);
+    for (uint va = r->rt.start; va < r->rt.end;) {
+      uint span_end = PGADDR(PDX(va) + 1, 0, 0);   // 0 after the last span
+      uint stop = (span_end == 0 || span_end > r->rt.end) ? r->rt.end : span_end;
+      pde_t pde = parent->pgdir[PDX(va)];
+      if (pde & PTE_P) {
+        pte_t *table = (pte_t *)P2V(PTE_ADDR(pde));
+        pte_t *ctable = 0;
+        for (uint a = va; a < stop; a += PGSIZE) {
+          pte_t *pte = &table[PTX(a)];
+          if (!(*pte & PTE_P))
+            continue;
+          if (ctable == 0) {
+            pte_t *cpte = walkpgdir(child->pgdir, (void *)a, 1);
+            if (cpte == 0)
+              return -1;
+            ctable = cpte - PTX(a);
+          }
+          if (kref_get(P2V(PTE_ADDR(*pte))) < 0)
+            return -1;
+          if (!shared)
+            *pte &= ~PTE_W;
+          ctable[PTX(a)] = PTE_ADDR(*pte) | PTE_P | perm;
+        }
+      }
+      if (span_end == 0)
+        break;
+      va = stop;
     }
   }
   flush_tlb(parent->pgdir);
