@@ -505,15 +505,27 @@ void mmap_image_set_end(struct vmspace *vm, struct region *r, uint end) {
 // ---- fork, exec, exit ----------------------------------------------------
 
 int mmap_fork(struct vmspace *parent, struct vmspace *child) {
+  // The records first, then all of them into the child's tree in one
+  // locked step (nothing allocates under the lock), then the pages.
+  struct region *copies = 0, **tail = &copies;
   for (struct rt_node *n = rt_first(&parent->regions); n; n = rt_next(n)) {
-    struct region *r = REGION(n);
     struct region *c = region_alloc();
     if (c == 0)
-      return -1;
-    region_clone_into(c, r, child->pgdir);
-    acquire(&child->lock);
+      break;
+    region_clone_into(c, REGION(n), child->pgdir);
+    c->dead_next = 0;
+    *tail = c;
+    tail = &c->dead_next;
+  }
+  acquire(&child->lock);
+  for (struct region *c = copies; c; c = c->dead_next)
     tree_insert(child, c);
-    release(&child->lock);
+  release(&child->lock);
+  if (child->regions.count != parent->regions.count)
+    return -1;                     // out of memory: the caller frees what is there
+
+  for (struct rt_node *n = rt_first(&parent->regions); n; n = rt_next(n)) {
+    struct region *r = REGION(n);
 
     // Share every present page: shared regions keep their permissions,
     // private ones become copy-on-write in both processes. One walk of
@@ -556,16 +568,29 @@ int mmap_fork(struct vmspace *parent, struct vmspace *child) {
 
 void mmap_release_all(struct vmspace *vm) {
   pde_t *pgdir = vm->pgdir;
-  struct rt_node *n;
-  while ((n = rt_first(&vm->regions)) != 0) {
+  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n)) {
     struct region *r = REGION(n);
     if (r->kind == RK_FILE && (r->flags & MAP_SHARED))
       filemap_writeback(r, pgdir, r->rt.start, r->rt.end, WB_THIS_MAPPING, 0);
     unmap_user_range(pgdir, r->rt.start, r->rt.end);
-    acquire(&vm->lock);
-    tree_remove(vm, r);
-    release(&vm->lock);
-    region_free(r);
+  }
+  // The whole set goes in one locked step (every process's exit and exec
+  // takes this path, image regions included): no rebalancing per region.
+  struct region *dead = 0;
+  acquire(&vm->lock);
+  vmspace_assert_locked(vm, "mmap_release_all");
+  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n)) {
+    struct region *r = REGION(n);
+    r->dead_next = dead;
+    dead = r;
+  }
+  rt_init(&vm->regions);
+  vm->image_regions = 0;
+  release(&vm->lock);
+  while (dead) {
+    struct region *next = dead->dead_next;
+    region_free(dead);
+    dead = next;
   }
   // One flush for all of them: nothing here touches user addresses, and
   // a flush per region costs a TLB refill each (thousands at exit).
