@@ -9,12 +9,14 @@
 #include "fcntl.h"
 #include "killwhy.h"
 
+#define PGSIZE 4096
+
 #define PROG "t74elf"
 #define EHSIZE 52
 #define PHSIZE 32
 #define CODE (EHSIZE + PHSIZE)   // file offset of the code
 
-static uchar file[256];
+static uchar file[8192];
 
 static void put32(int at, uint v) {
   for (int i = 0; i < 4; i++)
@@ -26,10 +28,10 @@ static void put16(int at, uint v) {
   file[at + 1] = v >> 8;
 }
 
-// An ELF file with one PT_LOAD and code that stores 1 into (and loads from)
-// address probe, then calls exit(). Returns its length (CODE + 32).
+// An ELF file of len bytes with one PT_LOAD and code that stores 1 into
+// (and loads from) address probe, then calls exit(). Returns len.
 static int make_elf(uint off, uint vaddr, uint filesz, uint memsz, uint entry, uint probe,
-                    int phnum) {
+                    int phnum, int len) {
   memset(file, 0, sizeof(file));
   file[0] = 0x7f; file[1] = 'E'; file[2] = 'L'; file[3] = 'F';
   file[4] = 1; file[5] = 1; file[6] = 1;      // 32-bit, little-endian, version 1
@@ -60,7 +62,7 @@ static int make_elf(uint off, uint vaddr, uint filesz, uint memsz, uint entry, u
     file[CODE + i] = code[i];
   put32(CODE + 2, probe);
   put32(CODE + 12, probe);
-  return CODE + 32;   // the code, padded with zeros
+  return len;         // the code, padded with zeros
 }
 
 enum outcome { EXEC_FAILED, RAN, KILLED, BROKEN };
@@ -106,18 +108,19 @@ main(int argc, char *argv[])
 {
   int len;
   // Offset 84 at address 0x1000: not congruent mod 4096.
-  len = make_elf(CODE, 0x1000, 32, 0x2000, 0x1000, 0x2ff0, 1);
+  len = make_elf(CODE, 0x1000, 32, 0x2000, 0x1000, 0x2ff0, 1, CODE + 32);
   report("a segment not congruent to its offset runs (read whole at exec)", run(len) == RAN);
-  // The whole file at 0x1000: code at 0x1054, bss up to 0x4000.
-  len = make_elf(0, 0x1000, CODE + 32, 0x3000, 0x1000 + CODE, 0x3ff0, 1);
+  // The whole file (a page and a bit) at 0x1000: code at 0x1054 on the
+  // first page, which is mapped from the file; bss up to 0x4000.
+  len = make_elf(0, 0x1000, PGSIZE + 32, 0x3000, 0x1000 + CODE, 0x3ff0, 1, PGSIZE + 32);
   report("a segment mapped from the file runs and uses its bss", run(len) == RAN);
-  len = make_elf(0, 0x1000, CODE + 32, CODE, 0x1000 + CODE, 0x1ff0, 1);
+  len = make_elf(0, 0x1000, CODE + 32, CODE, 0x1000 + CODE, 0x1ff0, 1, CODE + 32);
   report("memsz < filesz: exec fails", run(len) == EXEC_FAILED);
-  len = make_elf(0, 0, CODE + 32, 0x2000, CODE, 0x1ff0, 1);
+  len = make_elf(0, 0, CODE + 32, 0x2000, CODE, 0x1ff0, 1, CODE + 32);
   report("a segment at address 0: exec fails", run(len) == EXEC_FAILED);
-  len = make_elf(0, 0xfffff000, CODE + 32, 0x2000, 0xfffff000 + CODE, 0x1ff0, 1);
+  len = make_elf(0, 0xfffff000, CODE + 32, 0x2000, 0xfffff000 + CODE, 0x1ff0, 1, CODE + 32);
   report("a segment that wraps around: exec fails", run(len) == EXEC_FAILED);
-  len = make_elf(0, 0x1000, CODE + 32, 0x2000, 0x1000 + CODE, 0x1ff0, 8);
+  len = make_elf(0, 0x1000, CODE + 32, 0x2000, 0x1000 + CODE, 0x1ff0, 8, CODE + 32);
   report("program headers past the end of the file: exec fails", run(len) == EXEC_FAILED);
   unlink(PROG);
   exit();

@@ -253,29 +253,29 @@ int vmspace_map_segment(struct vmspace *vm, struct file *f, uint vaddr, uint off
     return load_whole(vm, f, vaddr, off, filesz, memsz, prot, part);
 
   uint fend = vaddr + filesz;           // file bytes end here, zeros to memsz
-  uint bss = start;                     // the anonymous part starts here
-  if (filesz > 0) {
-    bss = PGROUNDUP(fend);
-    struct region *r = mmap_image_map(vm, start, bss, prot, f, off - (vaddr - start), part);
+  // Whole pages of file bytes follow the file; with no bss the last,
+  // partial page does too (the bytes after the segment are the file's).
+  uint file_end = memsz > filesz ? PGROUNDDOWN(fend) : end;
+  if (start < file_end &&
+      mmap_image_map(vm, start, file_end, prot, f, off - (vaddr - start), part) == 0)
+    return -1;
+  if (file_end < end) {
+    // The rest is anonymous and made now: the page where the file bytes
+    // stop and zeros begin (it cannot come from the file, which goes on
+    // with other things) and the bss pages, as the file pages are mapped
+    // now (vmspace_prefault; see there).
+    struct region *r = mmap_image_map(vm, file_end, end, prot, 0, 0,
+                                      file_end > vaddr ? IMG_BSS : part);
     if (r == 0)
       return -1;
-    // The page where the file bytes stop and zeros begin cannot come from
-    // the file (the file goes on with other things): read it now.
-    if (memsz > filesz && fend % PGSIZE) {
-      uint from = PGROUNDDOWN(fend) > vaddr ? PGROUNDDOWN(fend) : vaddr;
-      if (install_read_page(vm, r, f->ip, from, fend, off + (from - vaddr)) < 0)
+    for (uint a = file_end; a < end; a += PGSIZE) {
+      uint from = a > vaddr ? a : vaddr;
+      uint to = fend > a + PGSIZE ? a + PGSIZE : fend;
+      if (to < from)
+        to = from;
+      if (install_read_page(vm, r, f->ip, from, to, off + (from - vaddr)) < 0)
         return -1;
     }
-  }
-  if (bss < end) {
-    // bss pages are made now, as the file pages below are mapped now
-    // (vmspace_prefault): see there.
-    struct region *r = mmap_image_map(vm, bss, end, prot, 0, 0, IMG_BSS);
-    if (r == 0)
-      return -1;
-    for (uint a = bss; a < end; a += PGSIZE)
-      if (install_read_page(vm, r, f->ip, a, a, 0) < 0)
-        return -1;
   }
   return 0;
 }
