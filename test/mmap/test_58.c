@@ -51,23 +51,34 @@ main(int argc, char *argv[])
   if (argc == 4 && strcmp(argv[1], "child") == 0)
     child(atoi(argv[2]), atoi(argv[3]));
 
-  unlink(COPY);
-  report("a fresh copy of this program", copy(argv[0], COPY));
   int c2p[2], p2c[2];
   pipe_or_exit(c2p);
   pipe_or_exit(p2c);
+  unlink(COPY);
+  report("a fresh copy of this program", copy(argv[0], COPY));
   char wfd[4], rfd[4];
   wfd[0] = '0' + c2p[1]; wfd[1] = 0;
   rfd[0] = '0' + p2c[0]; rfd[1] = 0;
 
   int before = freepages();
-  int pid = fork_or_exit();
+  int pid = fork();
+  if (pid < 0) {
+    report("fork", 0);
+    unlink(COPY);            // leave nothing behind
+    exit();
+  }
   if (pid == 0) {
+    close(c2p[0]);
+    close(p2c[1]);
     char *args[] = { COPY, "child", wfd, rfd, 0 };
     exec(COPY, args);
     write(c2p[1], "x", 1);   // exec failed
     exit();
   }
+  // Only the child holds these ends now: a child that is gone reads as
+  // the end of the pipe, not as a wait forever.
+  close(c2p[1]);
+  close(p2c[0]);
   char c = 0;
   read(c2p[0], &c, 1);
   int during = freepages();

@@ -60,23 +60,34 @@ main(int argc, char *argv[])
 
   // The name once first: the directory may need a new block for it, and
   // directories never shrink.
+  int c2p[2], p2c[2];
+  pipe_or_exit(c2p);
+  pipe_or_exit(p2c);
   close(open(COPY, O_CREATE | O_RDWR));
   unlink(COPY);
   uint free0 = disk_free();
   report("a copy of this program", copy(argv[0], COPY));
   uint free1 = disk_free();
 
-  int c2p[2], p2c[2];
-  pipe_or_exit(c2p);
-  pipe_or_exit(p2c);
   char wfd[2] = { '0' + c2p[1], 0 }, rfd[2] = { '0' + p2c[0], 0 };
-  int pid = fork_or_exit();
+  int pid = fork();
+  if (pid < 0) {
+    report("fork", 0);
+    unlink(COPY);            // leave nothing behind
+    exit();
+  }
   if (pid == 0) {
+    close(c2p[0]);
+    close(p2c[1]);
     char *args[] = { COPY, "child", wfd, rfd, 0 };
     exec(COPY, args);
     write(c2p[1], "x", 1);   // exec failed
     exit();
   }
+  // Only the child holds these ends now: a child that is gone reads as
+  // the end of the pipe, not as a wait forever.
+  close(c2p[1]);
+  close(p2c[0]);
   char c = 0;
   read(c2p[0], &c, 1);
   report("the copy runs", c == 'r');

@@ -6,11 +6,13 @@
 // The image is regions like any mapping (mm/mmap.c, region.image says
 // which part), so the page-fault handler, fork's copy-on-write and exit
 // treat it as they treat mmap's:
-//   USERBASE ..   one region per loadable segment: text (read+exec) and
-//                 data mapped private from the executable's file cache
-//                 (read on first touch, copied on first store); the page
-//                 where a segment's file bytes end is read at exec; bss
-//                 anonymous
+//   USERBASE ..   per loadable segment: its whole file pages mapped
+//                 private from the executable's file cache (text
+//                 read+exec, data read+write; the first
+//                 EXEC_PREFAULT_PAGES mapped at exec, the rest on first
+//                 touch; a store copies), then one anonymous region made
+//                 at exec holding the page where the file bytes end (read
+//                 now) and the bss
 //   then          STACK_GUARD_PAGES pages in no region (overflow faults)
 //   then          the stack: one anonymous page, args written at exec
 //   heap_start .. the heap [heap_start, sz): anonymous, filled by sbrk at
