@@ -198,11 +198,13 @@ void free_page_table(pde_t *pgdir, uint d) {
   kfree(table);
 }
 
-// Free every user page, the page tables and the directory.
+// Free the page tables and the directory. Every user page lies in a
+// region, and the caller has unmapped them all (mmap_release_all), so
+// no entry is present any more: only the tables go, without a walk of
+// their 1,024 entries each.
 void freevm(pde_t *pgdir) {
   if (pgdir == 0)
     panic("freevm: no pgdir");
-  unmap_user_range(pgdir, 0, KERNBASE);
   // User page tables are this directory's own; the kernel's are shared.
   for (int i = 0; i < PDX(KERNBASE); i++)
     if (pgdir[i] & PTE_P)

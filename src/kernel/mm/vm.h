@@ -16,6 +16,8 @@ void   switchuvm(struct proc *p);
 void   unmap_user_range(pde_t *pgdir, uint start, uint end);
 pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end);
 void   free_page_table(pde_t *pgdir, uint d);
+// Free the page tables and directory of an address space with no user
+// page mapped any more.
 void   freevm(pde_t *pgdir);
 char  *uva2ka(pde_t *pgdir, char *uva);
 int    copyout(pde_t *pgdir, uint va, void *p, uint len);
