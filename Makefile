@@ -44,7 +44,7 @@ LDFLAGS   := -m elf_i386
 # User programs start here; page 0 stays unmapped so NULL pointers fault.
 # Must equal USERBASE in src/include/memlayout.h.
 USERBASE  := 0x1000
-ULDFLAGS  := $(LDFLAGS) -N -e main -Ttext $(USERBASE)
+ULDFLAGS  := $(LDFLAGS) -e main --image-base=$(USERBASE) -z max-page-size=4096 --no-rosegment -z norelro
 
 # ---- kernel ---------------------------------------------------------------
 

@@ -1,14 +1,19 @@
-// exec: load an ELF program into a fresh address space and switch the
+// exec: map an ELF program into a fresh address space and switch the
 // current process over to it.
 //
-// New user image (xv6 layout):
+// New user image (xv6 layout), every part a region (mm/vmspace.c):
 //   0               page 0, never mapped (NULL pointers fault)
-//   USERBASE ..     program segments (text, data, bss)
-//   next page       guard page, mapped but not user-accessible
-//   next page       stack, top = the image's end; holds argv strings, then
+//   USERBASE ..     program segments: text and data mapped private from
+//                   the program's file (read on first touch; user
+//                   programs are linked so that file offsets and addresses
+//                   agree mod PGSIZE, see the Makefile), bss anonymous
+//   next page       guard page (STACK_GUARD_PAGES), mapped by nothing
+//   next page       stack, top = the heap's start; holds argv strings, then
 //                   [0xffffffff, argc, argv, argv[0..argc-1], 0] at sp
-// The image is built in a new address space (mm/vmspace.h); nothing of the
-// old one is touched until the new one is complete.
+// The regions hold a read-only open file of the program, so a program
+// whose file is unlinked while it runs keeps running. The image is built
+// in a new address space (mm/vmspace.h); nothing of the old one is
+// touched until the new one is complete.
 #include "types.h"
 #include "param.h"
 #include "stat.h"
@@ -22,14 +27,27 @@
 #include "fs/elf.h"
 #include "fs/inode.h"
 #include "fs/log.h"
+#include "fs/file.h"
 #include "fs/exec.h"
+#include "mman.h"
 
 #define ELF_CLASS_32 1   // ident[0] is EI_CLASS (byte 4 of the file)
 
-// Load every PT_LOAD segment of ip into vm (empty, ending at USERBASE).
-// 0, or -1 on failure or when there is nothing to load. Nothing may load
-// below USERBASE: page 0 stays unmapped.
-static int load_segments(struct vmspace *vm, struct inode *ip, struct elfhdr *eh) {
+// Protection of a segment: every segment is readable on i386.
+static int segment_prot(struct proghdr *ph) {
+  int prot = PROT_READ;
+  if (ph->flags & ELF_PROG_FLAG_WRITE)
+    prot |= PROT_WRITE;
+  if (ph->flags & ELF_PROG_FLAG_EXEC)
+    prot |= PROT_EXEC;
+  return prot;
+}
+
+// Map every PT_LOAD segment of f (whose inode ip is locked) into vm
+// (empty, ending at USERBASE). 0, or -1 on failure or when there is
+// nothing to load. Nothing may load below USERBASE: page 0 stays unmapped.
+static int load_segments(struct vmspace *vm, struct file *f, struct inode *ip,
+                         struct elfhdr *eh) {
   struct proghdr ph;
 
   for (uint i = 0; i < eh->phnum; i++) {
@@ -42,14 +60,11 @@ static int load_segments(struct vmspace *vm, struct inode *ip, struct elfhdr *eh
       return -1;
     if (ph.vaddr + ph.memsz < ph.vaddr)   // wraps around
       return -1;
-    if (ph.vaddr % PGSIZE != 0)           // segments are loaded in whole pages
-      return -1;
     if (ph.vaddr < USERBASE)
       return -1;
-    // New pages are zeroed, which provides the bss.
-    if (vmspace_extend(vm, ph.vaddr + ph.memsz) < 0)
+    if (ph.off + ph.filesz < ph.off)
       return -1;
-    if (vmspace_load(vm, ph.vaddr, ip, ph.off, ph.filesz) < 0)
+    if (vmspace_map_segment(vm, f, ph.vaddr, ph.off, ph.filesz, ph.memsz, segment_prot(&ph)) < 0)
       return -1;
   }
   return vmspace_heap_end(vm) > USERBASE ? 0 : -1;
@@ -58,6 +73,7 @@ static int load_segments(struct vmspace *vm, struct inode *ip, struct elfhdr *eh
 int exec(char *path, char **argv) {
   struct proc *p = myproc();
   struct inode *ip;
+  struct file *f = 0;
   struct vmspace *vm = 0;
   struct elfhdr eh;
   uint sp, stack_base;
@@ -80,11 +96,22 @@ int exec(char *path, char **argv) {
     goto bad;
   if ((vm = vmspace_create()) == 0)
     goto bad;
-  if (load_segments(vm, ip, &eh) < 0)
+  // The program's file, open read-only, for its regions to map.
+  if ((f = filealloc()) == 0)
+    goto bad;
+  f->type = FD_INODE;
+  f->ip = idup(ip);
+  f->readable = 1;
+  f->writable = 0;
+  f->off = 0;
+  if (load_segments(vm, f, ip, &eh) < 0)
     goto bad;
   iunlockput(ip);
   end_op();
   ip = 0;
+  fileclose(f);   // the regions hold their own references
+  f = 0;
+  vmspace_prefault(vm);
 
   // Guard page plus one stack page, on the next page boundary.
   if ((sp = vmspace_add_stack(vm)) == 0)
@@ -134,11 +161,15 @@ int exec(char *path, char **argv) {
   return 0;
 
 bad:
-  if (vm)
-    vmspace_release(vm);
+  // The transaction ends first: dropping the last reference to f (ours
+  // or a region's) may start one of its own.
   if (ip) {
     iunlockput(ip);
     end_op();
   }
+  if (f)
+    fileclose(f);
+  if (vm)
+    vmspace_release(vm);
   return -1;
 }

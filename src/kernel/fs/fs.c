@@ -14,6 +14,7 @@
 #include "fs/log.h"
 #include "fs/inode.h"
 #include "mm/filemap.h"
+#include "mm/pageset.h"
 
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "inodes must tile a block");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents must tile a block");
@@ -276,6 +277,11 @@ enum itake {
 // Take a reference on the entry for (dev, inum), binding a free entry if
 // none holds it. With `fresh` (ialloc) an entry that already holds inum
 // is not shared: the number is not reusable yet.
+// Pages in ip's file cache (0 without one), for choosing an entry to recycle.
+static uint cache_pages(struct inode *ip) {
+  return ip->mapcache ? ip->mapcache->resident + 1 : 0;
+}
+
 static enum itake itake(uint dev, uint inum, int fresh, struct inode **out) {
   struct inode *free_slot = 0;
 
@@ -299,8 +305,11 @@ static enum itake itake(uint dev, uint inum, int fresh, struct inode **out) {
       free_slot = ip;
       break;
     }
-    // A free entry with no cache is the best one to recycle.
-    if (ip->ref == 0 && (free_slot == 0 || (free_slot->mapcache && !ip->mapcache)))
+    // A free entry with no cache is the best one to recycle, then the one
+    // whose cache holds the fewest pages (every program run leaves a
+    // small cache of its text behind, exec maps it: those go before a
+    // big file's). The count is read unlocked: a hint.
+    if (ip->ref == 0 && (free_slot == 0 || cache_pages(free_slot) > cache_pages(ip)))
       free_slot = ip;
   }
   if (free_slot == 0) {

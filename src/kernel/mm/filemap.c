@@ -382,10 +382,11 @@ static char *cached_page(struct inode *ip, uint off) {
 // A cache page for page idx of ip filled from the file, installed, with
 // a reference for the caller; 0 when there is no memory for it. ip is
 // locked, so write() cannot change the file between the read and the
-// install (its copy into the cache runs under the lock too).
-static char *fill_cache(struct inode *ip, uint idx) {
+// install (its copy into the cache runs under the lock too). alloc:
+// kalloc, or for a fault, the region's (region_page_alloc, mmap.h).
+static char *fill_cache(struct inode *ip, uint idx, char *(*alloc)(void)) {
   struct pageset *ps = cache_of(ip);
-  char *page = ps ? kalloc() : 0;
+  char *page = ps ? alloc() : 0;
   if (page == 0)
     return 0;
   memset(page, 0, PGSIZE);
@@ -427,7 +428,8 @@ static enum fault_result cache_get_page(struct region *r, uint va, int write,
   ilock(ip);
   if (off >= ip->size)
     rc = FAULT_PAST_EOF;
-  else if ((page = cached_page(ip, off)) == 0 && (page = fill_cache(ip, off / PGSIZE)) == 0)
+  else if ((page = cached_page(ip, off)) == 0 &&
+           (page = fill_cache(ip, off / PGSIZE, region_page_alloc(r))) == 0)
     rc = FAULT_NO_MEMORY;
   if (ip->mapcache)
     touch(ip->mapcache);
@@ -452,7 +454,7 @@ int filemap_read(struct inode *ip, char *dst, uint off, uint n) {
       chunk = n - done;
     char *page = cached_page(ip, at);
     if (page == 0)
-      page = fill_cache(ip, at / PGSIZE);
+      page = fill_cache(ip, at / PGSIZE, kalloc);
     if (page) {
       memmove(dst + done, page + at % PGSIZE, chunk);
       kfree(page);
@@ -598,7 +600,7 @@ static enum fault_result course_private_page(struct region *r, uint va, int writ
                                              char **pagep, int *kept) {
   (void)write;
   *kept = 0;
-  char *page = vmobject_zeroed_page();
+  char *page = vmobject_zeroed_page(r);
   if (page == 0)
     return FAULT_NO_MEMORY;
   enum fault_result rc = course_fill(r, va, page);

@@ -8,8 +8,9 @@ void  kinit1(void *vstart, void *vend);   // before paging is final: one CPU, no
 void  kinit2(void *vstart, void *vend);   // after: enable locking
 char *kalloc(void);                        // one page (contents undefined), or 0
 void  kfree(char *page);
-// kalloc for the copy a copy-on-write store into the program image needs
-// (cow_fault): the FAULTS flag never fails it. Its only way to fail is
+// kalloc for a page a fault in the program image needs (its text and
+// data read on first touch, bss, copy-on-write copies; pagefault.c): the
+// FAULTS flag never fails it. Its only way to fail is
 // to kill the process for a store into memory it already had, which
 // would take the shell and the fuzzers' parents with it; every other
 // allocation has an error path of its own to exercise. A real shortage

@@ -39,24 +39,31 @@
 // mman.h sizes MMAP_MAX_REGIONS for records of one 128-byte kmalloc block.
 _Static_assert(sizeof(struct region) <= 128, "a region record outgrew 128 bytes");
 
-static struct spinlock count_lock;
-static int live_regions;
+// Counted with atomic instructions: fork and exit change them once per
+// region, and a lock round trip each cost every fork a few hundred
+// instructions per region of the image.
+static int live_regions;   // every record
+static int live_image;     // ... of which image regions (not user-visible)
 
 static void count_regions(int delta) {
-  acquire(&count_lock);
-  live_regions += delta;
-  release(&count_lock);
+  __atomic_add_fetch(&live_regions, delta, __ATOMIC_RELAXED);
+}
+
+static void count_image(int delta) {
+  __atomic_add_fetch(&live_image, delta, __ATOMIC_RELAXED);
 }
 
 int mmap_region_count(void) {
-  acquire(&count_lock);
-  int n = live_regions;
-  release(&count_lock);
-  return n;
+  return __atomic_load_n(&live_regions, __ATOMIC_RELAXED) -
+         __atomic_load_n(&live_image, __ATOMIC_RELAXED);
+}
+
+// The regions of vm the mmap calls made (the limit in mman.h is theirs).
+static int user_regions(struct vmspace *vm) {
+  return vm->regions.count - vm->image_regions;
 }
 
 void mmap_init(void) {
-  initlock(&count_lock, "region count");
 }
 
 // ---- the tree ------------------------------------------------------------
@@ -86,11 +93,15 @@ static struct region *next_before(struct region *r, uint end) {
 static void tree_insert(struct vmspace *vm, struct region *r) {
   vmspace_assert_locked(vm, "tree_insert");
   rt_insert(&vm->regions, &r->rt);
+  if (r->image)
+    vm->image_regions++;
 }
 
 static void tree_remove(struct vmspace *vm, struct region *r) {
   vmspace_assert_locked(vm, "tree_remove");
   rt_remove(&vm->regions, &r->rt);
+  if (r->image)
+    vm->image_regions--;
 }
 
 // Move r's start up (dropping its head); its place in the order does not
@@ -116,6 +127,8 @@ static void tree_split(struct vmspace *vm, struct region *r, uint at, struct reg
   tail->offset += skip;
   tail->pgoff += skip / PGSIZE;
   rt_split(&vm->regions, &r->rt, at, &tail->rt);
+  if (tail->image)
+    vm->image_regions++;
 }
 
 // pmap reports a region's protection, so it changes under the lock too.
@@ -217,6 +230,8 @@ static void region_free(struct region *r) {
     r->obj->detach(r);
   if (r->file)
     fileclose(r->file);
+  if (r->image)
+    count_image(-1);
   kmfree(r);
   count_regions(-1);
 }
@@ -231,6 +246,8 @@ static void region_clone_into(struct region *dst, struct region *src, pde_t *pgd
     filedup(dst->file);
   if (dst->obj->clone)
     dst->obj->clone(dst);
+  if (dst->image)
+    count_image(1);
 }
 
 // ---- mmap / munmap / mprotect / msync ---------------------------------------
@@ -259,7 +276,7 @@ int mmap_map(struct vmspace *vm, uint addr, uint len, int prot, int flags,
 
   // The record limit (mman.h); a MAP_FIXED that would only replace
   // regions is refused at the limit too, which keeps the rule simple.
-  if (vm->regions.count >= MMAP_MAX_REGIONS)
+  if (user_regions(vm) >= MMAP_MAX_REGIONS)
     return -1;
   struct region *r = region_alloc();
   if (r == 0)
@@ -308,7 +325,7 @@ int mmap_unmap(struct vmspace *vm, uint start, uint end) {
   if (first->rt.start < start && first->rt.end > end) {
     // The hole is inside one region: split it in three (one record
     // more, so not at the limit: Linux refuses such a munmap too).
-    if (vm->regions.count >= MMAP_MAX_REGIONS)
+    if (user_regions(vm) >= MMAP_MAX_REGIONS)
       return -1;
     struct region *tail = region_alloc();
     if (tail == 0)
@@ -390,7 +407,7 @@ int mmap_protect(struct vmspace *vm, uint start, uint end, int prot) {
   // that splits nothing may go ahead.
   struct region *at_end = mmap_find(vm, end);
   int splits = (mmap_find(vm, start)->rt.start != start) + (at_end && at_end->rt.start != end);
-  if (vm->regions.count + splits > MMAP_MAX_REGIONS)
+  if (user_regions(vm) + splits > MMAP_MAX_REGIONS)
     return -1;
   struct region *spare[2];
   spare[0] = region_alloc();
@@ -444,24 +461,68 @@ int mmap_sync(struct vmspace *vm, uint start, uint end, uint byte_end) {
   return 0;
 }
 
+// ---- the program image --------------------------------------------------
+
+struct region *mmap_image_map(struct vmspace *vm, uint start, uint end, int prot,
+                              struct file *f, uint offset, enum image_part part) {
+  if (start >= end || mmap_overlaps(vm, start, end))
+    return 0;
+  struct region *r = region_alloc();
+  if (r == 0)
+    return 0;
+  r->rt.start = start;
+  r->rt.end = end;
+  r->prot = prot;
+  r->flags = MAP_PRIVATE | (f ? 0 : MAP_ANONYMOUS);
+  r->obj = f ? &filemap_cache_private : &vmo_anon_private;   // no attach step
+  r->offset = f ? offset : 0;
+  r->pgdir = vm->pgdir;
+  r->file = f ? filedup(f) : 0;
+  r->image = part;
+  count_image(1);
+  acquire(&vm->lock);
+  tree_insert(vm, r);
+  release(&vm->lock);
+  return r;
+}
+
+void mmap_image_set_end(struct vmspace *vm, struct region *r, uint end) {
+  acquire(&vm->lock);
+  tree_set_end(vm, r, end);
+  release(&vm->lock);
+}
+
 // ---- fork, exec, exit ----------------------------------------------------
 
-int mmap_fork(struct vmspace *parent, struct vmspace *child) {
+int mmap_fork(struct vmspace *parent, struct vmspace *child, uint hot) {
+  // The records first, then all of them into the child's tree in one
+  // locked step (nothing allocates under the lock), then the pages.
+  struct region *copies = 0, **tail = &copies;
   for (struct rt_node *n = rt_first(&parent->regions); n; n = rt_next(n)) {
-    struct region *r = REGION(n);
     struct region *c = region_alloc();
     if (c == 0)
-      return -1;
-    region_clone_into(c, r, child->pgdir);
-    acquire(&child->lock);
+      break;
+    region_clone_into(c, REGION(n), child->pgdir);
+    c->dead_next = 0;
+    *tail = c;
+    tail = &c->dead_next;
+  }
+  acquire(&child->lock);
+  for (struct region *c = copies; c; c = c->dead_next)
     tree_insert(child, c);
-    release(&child->lock);
+  release(&child->lock);
+  if (child->regions.count != parent->regions.count)
+    return -1;                     // out of memory: the caller frees what is there
+
+  for (struct rt_node *n = rt_first(&parent->regions); n; n = rt_next(n)) {
+    struct region *r = REGION(n);
 
     // Share every present page: shared regions keep their permissions,
-    // private ones become copy-on-write in both processes.
+    // private ones become copy-on-write in both processes (but the page
+    // at hot, which the child gets a copy of now: see mmap.h).
     int shared = (r->flags & MAP_SHARED) != 0;
     if (share_user_range(parent->pgdir, child->pgdir, r->rt.start, r->rt.end,
-                         mmap_pte_perm(r, 0), !shared, 0) < 0)
+                         mmap_pte_perm(r, 0), !shared, hot) < 0)
       return -1;
   }
   flush_tlb(parent->pgdir);
@@ -470,15 +531,28 @@ int mmap_fork(struct vmspace *parent, struct vmspace *child) {
 
 void mmap_release_all(struct vmspace *vm) {
   pde_t *pgdir = vm->pgdir;
-  struct rt_node *n;
-  while ((n = rt_first(&vm->regions)) != 0) {
+  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n)) {
     struct region *r = REGION(n);
     write_back_mapping(r, pgdir, r->rt.start, r->rt.end);
     unmap_user_range(pgdir, r->rt.start, r->rt.end);
-    acquire(&vm->lock);
-    tree_remove(vm, r);
-    release(&vm->lock);
-    region_free(r);
+  }
+  // The whole set goes in one locked step (every process's exit and exec
+  // takes this path, image regions included): no rebalancing per region.
+  struct region *dead = 0;
+  acquire(&vm->lock);
+  vmspace_assert_locked(vm, "mmap_release_all");
+  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n)) {
+    struct region *r = REGION(n);
+    r->dead_next = dead;
+    dead = r;
+  }
+  rt_init(&vm->regions);
+  vm->image_regions = 0;
+  release(&vm->lock);
+  while (dead) {
+    struct region *next = dead->dead_next;
+    region_free(dead);
+    dead = next;
   }
   // One flush for all of them: nothing here touches user addresses, and
   // a flush per region costs a TLB refill each (thousands at exit).
@@ -499,10 +573,14 @@ static uint resident_pages(pde_t *pgdir, uint start, uint end) {
 int mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max) {
   acquire(&vm->lock);
   int i = 0;
-  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n), i++) {
-    if (i >= max)
-      continue;
+  for (struct rt_node *n = rt_first(&vm->regions); n; n = rt_next(n)) {
     struct region *r = REGION(n);
+    if (r->image)
+      continue;             // pmap(): the mappings the program made
+    if (i >= max) {
+      i++;
+      continue;
+    }
     out[i].start = r->rt.start;
     out[i].end = r->rt.end;
     out[i].prot = r->prot;
@@ -510,6 +588,7 @@ int mmap_describe(struct vmspace *vm, struct pmap_entry *out, int max) {
     out[i].fd_backed = r->file != 0;
     out[i].offset = r->offset;
     out[i].resident = resident_pages(vm->pgdir, r->rt.start, r->rt.end);
+    i++;
   }
   release(&vm->lock);
   return i;

@@ -1,7 +1,8 @@
 // The page-fault handler for user addresses: fills lazily-mapped pages
-// of mmap regions from their memory objects (mm/vmobject.h) and resolves
-// copy-on-write (of private regions, and of the program image, which
-// fork shares). A private region maps a page its object keeps (a file's
+// of regions (mmap's and the program image's: text and data from the
+// executable's file cache, bss, stack, heap) from their memory objects
+// (mm/vmobject.h) and resolves copy-on-write of private regions, which
+// fork shares. A private region maps a page its object keeps (a file's
 // cached page) read-only until its first store; any read-only page of a
 // private region that someone else also holds is copied on a store. A fault it cannot serve is
 // classified by what is at the address (enum fault_result), which is what
@@ -35,7 +36,7 @@ static enum fault_result first_touch(struct region *r, uint va, int write,
     return rc;
   *cow_shared = kept && !(r->flags & MAP_SHARED);
   if (*cow_shared && write) {
-    char *copy = kalloc();
+    char *copy = region_page_alloc(r)();
     if (copy == 0) {
       kfree(page);
       return FAULT_NO_MEMORY;
@@ -50,8 +51,7 @@ static enum fault_result first_touch(struct region *r, uint va, int write,
 }
 
 // Give a store its own copy of the shared page pte maps, mapped with
-// perm; our reference to the original goes. alloc: kalloc, or kalloc_cow
-// for the program image (see kalloc.h).
+// perm; our reference to the original goes. alloc: region_page_alloc.
 static enum fault_result copy_for_store(pte_t *pte, uint perm, char *(*alloc)(void)) {
   char *page = P2V(PTE_ADDR(*pte));
   char *copy = alloc();
@@ -63,34 +63,24 @@ static enum fault_result copy_for_store(pte_t *pte, uint perm, char *(*alloc)(vo
   return FAULT_FIXED;
 }
 
-// A store to a page of the program image (text, data, stack, heap: below
-// vm->sz) that fork shares copy-on-write. Every such page is mapped
-// writable unless fork shared it, so a present, read-only user page here
-// is one of those: copy it, or, when no other process maps it any more,
-// take it back writable.
-static enum fault_result cow_fault(pte_t *pte) {
-  if (kref_count(P2V(PTE_ADDR(*pte))) > 1)
-    return copy_for_store(pte, PTE_FLAGS(*pte) | PTE_W, kalloc_cow);
-  *pte |= PTE_W;
-  return FAULT_FIXED;
+// Is va in the unmapped guard pages just below the stack region?
+static int in_stack_guard(struct vmspace *vm, uint va) {
+  uint page = PGROUNDDOWN(va);
+  for (uint i = 1; i <= STACK_GUARD_PAGES && page + i * PGSIZE < KERNBASE; i++) {
+    struct region *r = mmap_find(vm, page + i * PGSIZE);
+    if (r)
+      return r->image == IMG_STACK;
+  }
+  return 0;
 }
 
-// A fault outside every region: a copy-on-write store into the program
-// image, or why the address cannot be served: page 0, the guard page
-// (present but not user-accessible: the only such user page), or nothing
-// at all.
-static enum fault_result outside_regions(struct vmspace *vm, uint va, uint err) {
+// Why a fault outside every region cannot be served: page 0, the stack's
+// guard pages, or nothing at all.
+static enum fault_result outside_regions(struct vmspace *vm, uint va) {
   if (va < USERBASE)
     return FAULT_NULL;
-  pte_t *pte = walkpgdir(vm->pgdir, (void *)va, 0);
-  if (pte && (*pte & PTE_P) && !(*pte & PTE_U))
+  if (in_stack_guard(vm, va))
     return FAULT_GUARD;
-  if (pte && (*pte & PTE_P) && (err & PF_WRITE) && !(*pte & PTE_W) && va < vm->sz) {
-    enum fault_result rc = cow_fault(pte);
-    if (rc == FAULT_FIXED)
-      invlpg((void *)PGROUNDDOWN(va));
-    return rc;
-  }
   return FAULT_NO_MAPPING;
 }
 
@@ -99,7 +89,7 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
     return FAULT_KERNEL;
   struct region *r = mmap_find(vm, va);
   if (r == 0)
-    return outside_regions(vm, va, err);
+    return outside_regions(vm, va);
   int write = (err & PF_WRITE) != 0;
   if (r->prot == PROT_NONE)
     return FAULT_PROT_NONE;
@@ -115,7 +105,7 @@ enum fault_result handle_page_fault(struct vmspace *vm, uint va, uint err) {
     int shared_region = (r->flags & MAP_SHARED) != 0;
     if (write && !(*pte & PTE_W) && !shared_region && kref_count(page) > 1) {
       // Copy-on-write: this process gets its own copy.
-      enum fault_result rc = copy_for_store(pte, mmap_pte_perm(r, 0), kalloc);
+      enum fault_result rc = copy_for_store(pte, mmap_pte_perm(r, 0), region_page_alloc(r));
       if (rc != FAULT_FIXED)
         return rc;
     } else {

@@ -137,6 +137,13 @@ int sys_mmap(void) {
   return r == -1 ? mmap_failure(form) : r;
 }
 
+// Where the mmap calls' part of the address space begins: the program
+// image (text, data, stack, heap) below it is regions too, but exec and
+// sbrk own those (vmspace.c), not munmap, mprotect or msync.
+static uint mmap_floor(struct vmspace *vm) {
+  return PGROUNDUP(vmspace_heap_end(vm));
+}
+
 int sys_munmap(void) {
   int addr, length;
   if (argint(0, &addr) < 0 || argint(1, &length) < 0)
@@ -144,7 +151,11 @@ int sys_munmap(void) {
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0)
     return -1;
-  return mmap_unmap(myproc()->vm, (uint)addr, end);
+  struct vmspace *vm = myproc()->vm;
+  uint start = (uint)addr;
+  if (start < mmap_floor(vm))
+    start = mmap_floor(vm);     // no mapping there: nothing to unmap
+  return start < end ? mmap_unmap(vm, start, end) : 0;
 }
 
 int sys_mprotect(void) {
@@ -152,8 +163,8 @@ int sys_mprotect(void) {
   if (argint(0, &addr) < 0 || argint(1, &length) < 0 || argint(2, &prot) < 0)
     return -1;
   uint end = user_range_end((uint)addr, (uint)length);
-  if (end == 0 || (prot & ~KNOWN_PROT))
-    return -1;
+  if (end == 0 || (prot & ~KNOWN_PROT) || (uint)addr < mmap_floor(myproc()->vm))
+    return -1;   // (below the floor: not a mapping)
   return mmap_protect(myproc()->vm, (uint)addr, end, effective_prot(prot));
 }
 
@@ -163,7 +174,7 @@ int sys_msync(void) {
     return -1;
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0 || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
-      ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+      ((flags & MS_ASYNC) && (flags & MS_SYNC)) || (uint)addr < mmap_floor(myproc()->vm))
     return -1;
   return mmap_sync(myproc()->vm, (uint)addr, end, (uint)addr + (uint)length);
 }

@@ -1,5 +1,7 @@
-// Page tables: the kernel's mappings, user address spaces, and checked
-// access to user memory from the kernel.
+// Page tables: the kernel's mappings, walking and freeing user page
+// tables, and copying into a user address space that is not loaded
+// (exec). Which user pages exist is the regions' business (mm/mmap.c,
+// mm/vmspace.c); nothing here knows the program image.
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
@@ -10,7 +12,6 @@
 #include "mm/kalloc.h"
 #include "mm/vm.h"
 #include "mm/vmspace.h"
-#include "fs/inode.h"
 #include "dev/console.h"
 #include "lib/klib.h"
 
@@ -138,58 +139,6 @@ void switchuvm(struct proc *p) {
   popcli();
 }
 
-// Put the first process's code at USERBASE (page 0 stays unmapped).
-void inituvm(pde_t *pgdir, char *init, uint sz) {
-  if (sz >= PGSIZE)
-    panic("inituvm: initcode larger than a page");
-  char *mem = kalloc();
-  if (mem == 0)
-    panic("inituvm: out of memory");
-  memset(mem, 0, PGSIZE);
-  if (mappages(pgdir, (void *)USERBASE, PGSIZE, V2P(mem), PTE_W | PTE_U) < 0)
-    panic("inituvm: out of memory");
-  memmove(mem, init, sz);
-}
-
-// Read sz bytes at `offset` of inode ip into the (already mapped,
-// page-aligned) user address addr.
-int loaduvm(pde_t *pgdir, char *addr, struct inode *ip, uint offset, uint sz) {
-  if ((uint)addr % PGSIZE)
-    panic("loaduvm: unaligned address");
-  for (uint i = 0; i < sz; i += PGSIZE) {
-    pte_t *pte = walkpgdir(pgdir, addr + i, 0);
-    if (pte == 0 || !(*pte & PTE_P))
-      panic("loaduvm: page not mapped");
-    uint n = sz - i < PGSIZE ? sz - i : PGSIZE;
-    if (readi(ip, P2V(PTE_ADDR(*pte)), offset + i, n) != (int)n)
-      return -1;
-  }
-  return 0;
-}
-
-// Grow user memory from oldsz to newsz with zeroed, writable pages.
-// Returns newsz, or 0 on failure (having undone its work).
-int allocuvm(pde_t *pgdir, uint oldsz, uint newsz) {
-  if (newsz >= KERNBASE)
-    return 0;
-  if (newsz < oldsz)
-    return oldsz;
-  for (uint a = PGROUNDUP(oldsz); a < newsz; a += PGSIZE) {
-    char *mem = kalloc();
-    if (mem == 0) {
-      deallocuvm(pgdir, newsz, oldsz);
-      return 0;
-    }
-    memset(mem, 0, PGSIZE);
-    if (mappages(pgdir, (char *)a, PGSIZE, V2P(mem), PTE_W | PTE_U) < 0) {
-      kfree(mem);
-      deallocuvm(pgdir, newsz, oldsz);
-      return 0;
-    }
-  }
-  return newsz;
-}
-
 // The next present PTE for an address in [*va, end), skipping missing
 // page tables whole; *va is set to that PTE's address. 0 when none is left.
 pte_t *next_present_pte(pde_t *pgdir, uint *va, uint end) {
@@ -292,89 +241,18 @@ void free_page_table(pde_t *pgdir, uint d) {
   kfree(table);
 }
 
-// Shrink user memory from oldsz to newsz. Returns newsz.
-int deallocuvm(pde_t *pgdir, uint oldsz, uint newsz) {
-  if (newsz >= oldsz)
-    return oldsz;
-  unmap_user_range(pgdir, newsz, oldsz);
-  return newsz;
-}
-
-// Free every user page, the page tables and the directory.
+// Free the page tables and the directory. Every user page lies in a
+// region, and the caller has unmapped them all (mmap_release_all), so
+// no entry is present any more: only the tables go, without a walk of
+// their 1,024 entries each.
 void freevm(pde_t *pgdir) {
   if (pgdir == 0)
     panic("freevm: no pgdir");
-  unmap_user_range(pgdir, 0, KERNBASE);
   // User page tables are this directory's own; the kernel's are shared.
   for (int i = 0; i < PDX(KERNBASE); i++)
     if (pgdir[i] & PTE_P)
       kfree(P2V(PTE_ADDR(pgdir[i])));
   kfree((char *)pgdir);
-}
-
-// Make a page inaccessible to user code (the stack guard page).
-void clearpteu(pde_t *pgdir, char *uva) {
-  pte_t *pte = walkpgdir(pgdir, uva, 0);
-  if (pte == 0)
-    panic("clearpteu: page not mapped");
-  *pte &= ~PTE_U;
-}
-
-// Copy the parent's [USERBASE, sz) for a child. Returns 0 on failure.
-pde_t *copyuvm(pde_t *pgdir, uint sz, uint hot_va) {
-  pde_t *child = setupkvm();
-  if (child == 0)
-    return 0;
-  // Both page tables of the 4 MiB span holding a: one walk per span,
-  // not per page.
-  pte_t *table = 0, *ctable = 0;
-  uint hot = PGROUNDDOWN(hot_va);
-  for (uint a = USERBASE; a < sz; a += PGSIZE) {
-    if (table == 0 || PTX(a) == 0) {
-      pte_t *first = walkpgdir(pgdir, (void *)a, 0);
-      pte_t *cfirst = walkpgdir(child, (void *)a, 1);
-      if (first == 0)
-        panic("copyuvm: page missing below sz");
-      if (cfirst == 0)
-        goto fail;
-      table = first - PTX(a);
-      ctable = cfirst - PTX(a);
-    }
-    pte_t *pte = &table[PTX(a)];
-    if (!(*pte & PTE_P))
-      panic("copyuvm: page missing below sz");
-    char *page = P2V(PTE_ADDR(*pte));
-    // User pages are shared copy-on-write: both page tables map the page
-    // read-only and the first store in either process copies it
-    // (cow_fault in pagefault.c). The stack guard page (not a user page)
-    // and a page whose count is at KREF_MAX get a copy now, and so does
-    // the page under the parent's stack pointer: both processes store into
-    // it as soon as fork returns, so sharing it would only buy two faults,
-    // and the parent's copy would then happen while the child already
-    // runs (a child that counts free pages at its start would see the
-    // parent's copy half made: the new page taken, the shared one not yet
-    // given back).
-    if ((*pte & PTE_U) && a != hot && kref_get(page) == 0) {
-      *pte &= ~PTE_W;
-      ctable[PTX(a)] = *pte & ~(PTE_A | PTE_D);
-      continue;
-    }
-    char *mem = kalloc();
-    if (mem == 0)
-      goto fail;
-    memmove(mem, page, PGSIZE);
-    ctable[PTX(a)] = V2P(mem) | (PTE_FLAGS(*pte) & ~(PTE_A | PTE_D));
-  }
-  // The parent's entries lost PTE_W: drop their old translations if this
-  // page table is the one loaded (fork runs in the parent).
-  if (rcr3() == V2P(pgdir))
-    lcr3(V2P(pgdir));
-  return child;
-fail:
-  if (rcr3() == V2P(pgdir))
-    lcr3(V2P(pgdir));
-  freevm(child);
-  return 0;
 }
 
 // Kernel address of a user page, or 0 if not a present user page.

@@ -9,8 +9,8 @@
 #include "mm/vmobject.h"
 #include "lib/klib.h"
 
-char *vmobject_zeroed_page(void) {
-  char *page = kalloc();
+char *vmobject_zeroed_page(struct region *r) {
+  char *page = region_page_alloc(r)();
   if (page)
     memset(page, 0, PGSIZE);
   return page;
@@ -20,7 +20,7 @@ static enum fault_result anon_private_page(struct region *r, uint va, int write,
                                            char **pagep, int *kept) {
   (void)r; (void)va; (void)write;
   *kept = 0;
-  return (*pagep = vmobject_zeroed_page()) ? FAULT_FIXED : FAULT_NO_MEMORY;
+  return (*pagep = vmobject_zeroed_page(r)) ? FAULT_FIXED : FAULT_NO_MEMORY;
 }
 
 const struct vmobject_ops vmo_anon_private = {
@@ -53,7 +53,7 @@ enum fault_result vmobject_set_page(struct region *r, uint va, char **pagep,
   // set keeps its own).
   char *page = pageset_get(r->pages, idx);
   if (page == 0) {
-    char *fresh = vmobject_zeroed_page();
+    char *fresh = vmobject_zeroed_page(r);
     if (fresh == 0)
       return FAULT_NO_MEMORY;
     enum fault_result rc = fill ? fill(r, va, fresh) : FAULT_FIXED;

@@ -77,8 +77,9 @@ struct vmobject_ops {
 
 extern const struct vmobject_ops vmo_anon_private;
 extern const struct vmobject_ops vmo_anon_shared;
-// A zeroed page with one reference (for get_page), or 0.
-char *vmobject_zeroed_page(void);
+// A zeroed page for a fault in r (from region_page_alloc, mmap.h) with
+// one reference, or 0.
+char *vmobject_zeroed_page(struct region *r);
 // (The file objects are in mm/filemap.h.)
 
 // For objects whose pages live in the region's page set (r->pages, a

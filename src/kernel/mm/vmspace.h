@@ -1,8 +1,10 @@
 // Address spaces: struct vmspace is all of a process's user memory -- its
-// page directory, the heap-contiguous image [USERBASE, sz) (text, data,
-// guard page, stack, sbrk heap), its mmap regions (mm/mmap.c) -- with one
-// lock and a reference count. Code outside mm/ uses these functions and
-// never the fields. Rules and lock order: the top of vmspace.c.
+// page directory and its regions (mm/mmap.c): the program image (text and
+// data mapped private from the executable, bss, a one-page stack with an
+// unmapped guard page below it, the sbrk heap [heap_start, sz)) and the
+// mmap regions above it -- with one lock and a reference count. Code
+// outside mm/ uses these functions and never the fields. Rules and lock
+// order: the top of vmspace.c.
 #ifndef KERNEL_MM_VMSPACE_H
 #define KERNEL_MM_VMSPACE_H
 
@@ -13,16 +15,30 @@
 #include "proc/proc.h"
 
 struct inode;
+struct file;
 struct pmap_entry;
+
+// Pages below the stack that are mapped by nothing and belong to no
+// region, so that running off the stack's bottom faults (the kill line
+// says "stack guard page") instead of writing into the data below.
+#define STACK_GUARD_PAGES 1
+
+// exec maps this many pages at the start of each segment mapped from the
+// program's file at once (from the file cache); pages past them are read
+// on first touch. Every program in the tree fits (usertests' text is 12
+// pages), so their free-page counts are exact as in xv6.
+#define EXEC_PREFAULT_PAGES 16
 
 struct vmspace {
   struct spinlock lock;     // held for every change to the region tree and
                             // every free of a page table (see vmspace.c)
   int ref;                  // processes running in it + readers (pmap); atomic
   pde_t *pgdir;             // the page directory (the kernel half is shared)
-  uint sz;                  // end of [USERBASE, sz): text, data, stack, heap
-  struct rtree regions;     // mmap regions, keyed by start (mm/mmap.c);
+  uint sz;                  // the heap's end (sbrk(0)); the image lies below
+  uint heap_start;          // the heap is [heap_start, sz), just above the stack
+  struct rtree regions;     // all regions, keyed by start (mm/mmap.c);
                             // regions.count is how many
+  int image_regions;        // ... of which parts of the image (vm->lock)
 };
 
 // ---- life cycle ------------------------------------------------------------
@@ -30,10 +46,10 @@ struct vmspace {
 // An empty address space (kernel half only, sz = USERBASE), one reference;
 // 0 when out of memory.
 struct vmspace *vmspace_create(void);
-// A copy of vm for a child of its process: the image (copyuvm) and the
-// regions (mmap_fork) shared copy-on-write, except the image page holding
-// stack_va (the parent's user stack pointer), copied at once. One
-// reference; 0 when out of memory.
+// A copy of vm for a child of its process: every region (mmap_fork),
+// private pages shared copy-on-write, except the page holding stack_va
+// (the parent's user stack pointer), copied at once. One reference; 0
+// when out of memory.
 struct vmspace *vmspace_fork(struct vmspace *vm, uint stack_va);
 // exec: make vm (whose reference the caller hands over) the current
 // process's address space, load it, and drop the reference to the old one.
@@ -54,13 +70,22 @@ void vmspace_unmap_all(struct vmspace *vm);
 // Put initcode (size < one page) at USERBASE of a new vm; panics if out of
 // memory (only called while booting).
 void vmspace_load_initcode(struct vmspace *vm, char *code, uint size);
-// Grow the image to end at newsz with zeroed writable pages. 0, or -1 with
-// nothing changed.
-int  vmspace_extend(struct vmspace *vm, uint newsz);
-// Read n bytes of ip at off into the image at va (page aligned, below sz).
-int  vmspace_load(struct vmspace *vm, uint va, struct inode *ip, uint off, uint n);
-// Add a guard page and one page of stack after the image (page aligned
-// first). Returns the stack's top (the new sz), or 0 when out of memory.
+// exec: map one loadable segment of a new vm (not the current one): memsz
+// bytes at vaddr, the first filesz of them at offset off of f (ip locked
+// by the caller, which checked vaddr >= USERBASE, no wrap, memsz >=
+// filesz), with prot. Whole file pages are a private mapping of f, read
+// on first touch; the page where the file bytes end is read now; the
+// rest is anonymous. A segment whose offset and address differ mod
+// PGSIZE is read whole now into anonymous pages. 0, or -1 (the caller
+// releases vm).
+int  vmspace_map_segment(struct vmspace *vm, struct file *f, uint vaddr, uint off,
+                         uint filesz, uint memsz, int prot);
+// exec, once the program's inode is unlocked: map the first pages of its
+// file segments now (EXEC_PREFAULT_PAGES).
+void vmspace_prefault(struct vmspace *vm);
+// Add STACK_GUARD_PAGES unmapped pages and one page of stack above the
+// highest segment; the heap starts empty at the stack's top. Returns the
+// stack's top (the new sz), or 0 when out of memory.
 uint vmspace_add_stack(struct vmspace *vm);
 // Copy len bytes to user address va of vm (which need not be the current
 // address space). 0, or -1 if a page is not there.
@@ -68,11 +93,12 @@ int  vmspace_copyout(struct vmspace *vm, uint va, void *src, uint len);
 
 // ---- the running process ------------------------------------------------------
 
-// sbrk: grow or shrink the heap by n bytes. 0, or -1 (nothing changed) if it
-// would run into a region, the kernel or page 0, or memory is out.
+// sbrk: grow or shrink the heap by n bytes; growing allocates and maps the
+// pages at once. 0, or -1 (nothing changed) if it would run into a region
+// or the kernel, below the heap's start, or memory is out.
 int  vmspace_grow(struct vmspace *vm, int n);
 uint vmspace_heap_end(struct vmspace *vm);       // sz, for sbrk and ps
-int  vmspace_region_count(struct vmspace *vm);   // for ps
+int  vmspace_region_count(struct vmspace *vm);   // mmap regions, for ps
 
 // Panics unless this CPU holds vm->lock. Cheaper than holding(): a CPU
 // holding a spinlock has interrupts off, so mycpu() cannot change under us.
