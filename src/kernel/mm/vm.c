@@ -186,46 +186,60 @@ void unmap_user_range(pde_t *pgdir, uint start, uint end) {
   }
 }
 
-int share_user_range(pde_t *src, pde_t *dst, uint start, uint end, uint perm,
-                     int cow, uint hot) {
+// share_user_range without the hot page: [start, end) of src mapped into
+// dst too, dst's entries with cperm, src's losing the bits in clear.
+static int share_pages(pde_t *src, pde_t *dst, uint start, uint end, uint cperm,
+                       uint clear) {
   uint a = start;
   while (a < end) {
     uint span_end = PGADDR(PDX(a) + 1, 0, 0);   // end <= KERNBASE: never wraps
     uint stop = span_end > end ? end : span_end;
     pde_t pde = src[PDX(a)];
-    if (!(pde & PTE_P)) {
-      a = stop;
-      continue;
-    }
     // One walk of each directory per 4 MiB span, not one per page: this
     // loop is most of what fork costs.
-    pte_t *table = (pte_t *)P2V(PTE_ADDR(pde)), *ctable = 0;
-    for (; a < stop; a += PGSIZE) {
-      pte_t *pte = &table[PTX(a)];
-      if (!(*pte & PTE_P))
-        continue;
-      if (ctable == 0) {
-        pte_t *first = walkpgdir(dst, (void *)a, 1);
-        if (first == 0)
+    if (pde & PTE_P) {
+      pte_t *table = (pte_t *)P2V(PTE_ADDR(pde)), *ctable = 0;
+      for (uint i = PTX(a), last = PTX(stop - 1); i <= last; i++) {
+        pte_t e = table[i];
+        if (!(e & PTE_P))
+          continue;
+        if (ctable == 0) {
+          pte_t *first = walkpgdir(dst, (void *)PGADDR(PDX(a), i, 0), 1);
+          if (first == 0)
+            return -1;
+          ctable = first - i;
+        }
+        if (kref_get(P2V(PTE_ADDR(e))) < 0)
           return -1;
-        ctable = first - PTX(a);
+        table[i] = e & ~clear;
+        ctable[i] = PTE_ADDR(e) | PTE_P | cperm;
       }
-      char *page = P2V(PTE_ADDR(*pte));
-      if (cow && a == hot) {
-        char *mem = kalloc();
-        if (mem == 0)
-          return -1;
-        memmove(mem, page, PGSIZE);
-        ctable[PTX(a)] = V2P(mem) | PTE_P | perm;
-        continue;
-      }
-      if (kref_get(page) < 0)
-        return -1;
-      if (cow)
-        *pte &= ~PTE_W;
-      ctable[PTX(a)] = PTE_ADDR(*pte) | PTE_P | (cow ? perm & ~PTE_W : perm);
     }
+    a = stop;
   }
+  return 0;
+}
+
+int share_user_range(pde_t *src, pde_t *dst, uint start, uint end, uint perm,
+                     int cow, uint hot) {
+  uint cperm = cow ? perm & ~PTE_W : perm;   // what both sides map a shared page with
+  uint clear = cow ? PTE_W : 0;              // and what the source's entries lose
+  if (!cow || hot < start || hot >= end)
+    return share_pages(src, dst, start, end, cperm, clear);
+  // The hot page splits the range: the pages on either side are shared,
+  // it is copied (if it is there).
+  if (share_pages(src, dst, start, hot, cperm, clear) < 0 ||
+      share_pages(src, dst, hot + PGSIZE, end, cperm, clear) < 0)
+    return -1;
+  pte_t *pte = walkpgdir(src, (void *)hot, 0);
+  if (pte == 0 || !(*pte & PTE_P))
+    return 0;
+  pte_t *cpte = walkpgdir(dst, (void *)hot, 1);
+  char *mem = cpte ? kalloc() : 0;
+  if (mem == 0)
+    return -1;
+  memmove(mem, P2V(PTE_ADDR(*pte)), PGSIZE);
+  *cpte = V2P(mem) | PTE_P | perm;
   return 0;
 }
 
