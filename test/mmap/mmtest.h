@@ -95,6 +95,38 @@ static inline uint disk_writes(void) {
   return m.disk_writes;
 }
 
+// Free blocks on the disk now.
+static inline uint disk_free(void) {
+  struct memstat m;
+  memstat(&m);
+  return m.disk_free;
+}
+
+// Copy file from to file to; 1 if it worked.
+static inline int copy_file(char *from, char *to) {
+  static char copybuf[PGSIZE];
+  int in = open(from, O_RDONLY);
+  int out = open(to, O_CREATE | O_RDWR);
+  int ok = in >= 0 && out >= 0, n;
+  while (ok && (n = read(in, copybuf, sizeof(copybuf))) > 0)
+    ok = write(out, copybuf, n) == n;
+  close(in);
+  close(out);
+  return ok;
+}
+
+// In a child of fork_with_pipes: exec prog as "prog child W R", W and R
+// being the child's ends of the pipes (single-digit descriptors), so the
+// program's main can call its child part with them. If exec fails, write
+// 'x' on W and exit.
+static inline void exec_child(char *prog, int w, int r) {
+  char wfd[2] = { '0' + w, 0 }, rfd[2] = { '0' + r, 0 };
+  char *args[] = { prog, "child", wfd, rfd, 0 };
+  exec(prog, args);
+  write(w, "x", 1);
+  exit();
+}
+
 // Fork a child that reads (do_write 0) or writes (1) *a. Returns 1 if the
 // child was killed before it could report surviving through a pipe.
 static inline int child_dies(int do_write, volatile char *a) {

@@ -32,19 +32,6 @@ static void child(int to_parent, int from_parent) {
   exit();
 }
 
-// Copy file from to file to; 1 if it worked.
-static int copy(char *from, char *to) {
-  static char buf[PGSIZE];
-  int in = open(from, O_RDONLY);
-  int out = open(to, O_CREATE | O_RDWR);
-  int ok = in >= 0 && out >= 0, n;
-  while (ok && (n = read(in, buf, sizeof(buf))) > 0)
-    ok = write(out, buf, n) == n;
-  close(in);
-  close(out);
-  return ok;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -55,30 +42,19 @@ main(int argc, char *argv[])
   pipe_or_exit(c2p);
   pipe_or_exit(p2c);
   unlink(COPY);
-  report("a fresh copy of this program", copy(argv[0], COPY));
-  char wfd[4], rfd[4];
-  wfd[0] = '0' + c2p[1]; wfd[1] = 0;
-  rfd[0] = '0' + p2c[0]; rfd[1] = 0;
+  report("a fresh copy of this program", copy_file(argv[0], COPY));
 
   int before = freepages();
-  int pid = fork();
+  int pid = fork_with_pipes(p2c, c2p);
   if (pid < 0) {
     report("fork", 0);
     unlink(COPY);            // leave nothing behind
     exit();
   }
-  if (pid == 0) {
-    close(c2p[0]);
-    close(p2c[1]);
-    char *args[] = { COPY, "child", wfd, rfd, 0 };
-    exec(COPY, args);
-    write(c2p[1], "x", 1);   // exec failed
-    exit();
-  }
-  // Only the child holds these ends now: a child that is gone reads as
-  // the end of the pipe, not as a wait forever.
-  close(c2p[1]);
-  close(p2c[0]);
+  if (pid == 0)
+    exec_child(COPY, c2p[1], p2c[0]);
+  // Only the child holds its ends now: a child that is gone reads as the
+  // end of the pipe, not as a wait forever.
   char c = 0;
   read(c2p[0], &c, 1);
   int during = freepages();
