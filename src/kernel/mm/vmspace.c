@@ -58,13 +58,14 @@
 //    nothing sleeps.
 //  - vm->lock is a spinlock: nothing that sleeps runs under it. Writing
 //    pages back (inode sleeplocks, the log) and freeing region records
-//    (filemap_detach locks the inode, fileclose may free one) happen
+//    (a file cache object's detach locks the inode, fileclose may free
+//    one) happen
 //    before it is taken or after it is released. No code takes it while
 //    holding a sleeplock or inside a log operation today; that would be
 //    allowed, since its holders never wait for either.
-//  - pageset locks, kmalloc's locks and mmap.c's region count lock never
-//    nest with vm->lock: region records are allocated before it is taken
-//    and freed after it is released.
+//  - pageset locks and kmalloc's locks never nest with vm->lock: region
+//    records are allocated before it is taken and freed after it is
+//    released (mmap.c's region counters are atomics, no lock).
 #include "types.h"
 #include "param.h"
 #include "mmu.h"
