@@ -142,6 +142,9 @@ void trap(struct trapframe *tf) {
     return;
   }
 
+  // The process this CPU runs (0 in the scheduler), looked up once: it is
+  // the same after every case below, yield() included.
+  p = myproc();
   switch (tf->trapno) {
   case T_IRQ0 + IRQ_TIMER:
     if (cpuid() == 0) {
@@ -176,7 +179,6 @@ void trap(struct trapframe *tf) {
 
   case T_PGFLT: {
     uint addr = rcr2();
-    p = myproc();
     enum fault_result why = FAULT_KERNEL;
     if (p && addr < KERNBASE) {
       // A fault on a user address, from user code or from the kernel
@@ -194,7 +196,6 @@ void trap(struct trapframe *tf) {
   }
 
   default:
-    p = myproc();
     if (p == 0 || (tf->cs & 3) == DPL_KERNEL) {
       cprintf("unexpected trap %d (%s) from cpu %d eip 0x%x cr2 0x%x\n",
               tf->trapno, trap_name(tf->trapno), cpuid(), tf->eip, rcr2());
@@ -205,7 +206,6 @@ void trap(struct trapframe *tf) {
 
   // A killed process leaves once it is about to return to user space
   // (never while it holds kernel resources).
-  p = myproc();
   if (p && p->killed && (tf->cs & 3) == DPL_USER)
     exit();
 
@@ -213,7 +213,6 @@ void trap(struct trapframe *tf) {
   if (p && p->state == RUNNING && tf->trapno == T_IRQ0 + IRQ_TIMER)
     yield();
 
-  p = myproc();
   if (p && p->killed && (tf->cs & 3) == DPL_USER)
     exit();
 }

@@ -100,6 +100,8 @@ static void tree_insert(struct vmspace *vm, struct region *r) {
 static void tree_remove(struct vmspace *vm, struct region *r) {
   vmspace_assert_locked(vm, "tree_remove");
   rt_remove(&vm->regions, &r->rt);
+  if (vm->find_hint == r)
+    vm->find_hint = 0;           // its record is about to be freed
   if (r->image)
     vm->image_regions--;
 }
@@ -548,6 +550,7 @@ void mmap_release_all(struct vmspace *vm) {
   }
   rt_init(&vm->regions);
   vm->image_regions = 0;
+  vm->find_hint = 0;
   release(&vm->lock);
   while (dead) {
     struct region *next = dead->dead_next;

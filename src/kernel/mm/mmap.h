@@ -83,8 +83,15 @@ static inline int mmap_overlaps(struct vmspace *vm, uint start, uint end) {
 }
 // The region holding va, or 0.
 static inline struct region *mmap_find(struct vmspace *vm, uint va) {
+  struct region *r = vm->find_hint;
+  if (r && r->rt.start <= va && va < r->rt.end)
+    return r;
   struct rt_node *n = rt_find(&vm->regions, va);
-  return n ? rt_entry(n, struct region, rt) : 0;
+  if (n == 0)
+    return 0;
+  r = rt_entry(n, struct region, rt);
+  vm->find_hint = r;
+  return r;
 }
 // PTE permission bits for a page of r (copy-on-write pages drop PTE_W).
 uint mmap_pte_perm(struct region *r, int cow_shared);

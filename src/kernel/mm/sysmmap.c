@@ -128,10 +128,10 @@ static int do_mmap(uint addr, int length, int prot, int flags, int fd, int offse
 }
 
 int sys_mmap(void) {
-  int addr, length, prot, flags, fd, offset;
-  if (argint(0, &addr) < 0 || argint(1, &length) < 0 || argint(2, &prot) < 0 ||
-      argint(3, &flags) < 0 || argint(4, &fd) < 0 || argint(5, &offset) < 0)
+  int a[6];
+  if (argints(6, a) < 0)
     return -1;
+  int addr = a[0], length = a[1], prot = a[2], flags = a[3], fd = a[4], offset = a[5];
   enum call_form form = call_form(flags);
   int r = do_mmap((uint)addr, length, prot, flags, fd, offset, form);
   return r == -1 ? mmap_failure(form) : r;
@@ -145,9 +145,10 @@ static uint mmap_floor(struct vmspace *vm) {
 }
 
 int sys_munmap(void) {
-  int addr, length;
-  if (argint(0, &addr) < 0 || argint(1, &length) < 0)
+  int a[2];
+  if (argints(2, a) < 0)
     return -1;
+  int addr = a[0], length = a[1];
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0)
     return -1;
@@ -159,9 +160,10 @@ int sys_munmap(void) {
 }
 
 int sys_mprotect(void) {
-  int addr, length, prot;
-  if (argint(0, &addr) < 0 || argint(1, &length) < 0 || argint(2, &prot) < 0)
+  int a[3];
+  if (argints(3, a) < 0)
     return -1;
+  int addr = a[0], length = a[1], prot = a[2];
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0 || (prot & ~KNOWN_PROT) || (uint)addr < mmap_floor(myproc()->vm))
     return -1;   // (below the floor: not a mapping)
@@ -169,9 +171,10 @@ int sys_mprotect(void) {
 }
 
 int sys_msync(void) {
-  int addr, length, flags;
-  if (argint(0, &addr) < 0 || argint(1, &length) < 0 || argint(2, &flags) < 0)
+  int a[3];
+  if (argints(3, a) < 0)
     return -1;
+  int addr = a[0], length = a[1], flags = a[2];
   uint end = user_range_end((uint)addr, (uint)length);
   if (end == 0 || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
       ((flags & MS_ASYNC) && (flags & MS_SYNC)) || (uint)addr < mmap_floor(myproc()->vm))

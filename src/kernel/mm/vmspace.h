@@ -39,6 +39,10 @@ struct vmspace {
   struct rtree regions;     // all regions, keyed by start (mm/mmap.c);
                             // regions.count is how many
   int image_regions;        // ... of which parts of the image (vm->lock)
+  struct region *find_hint; // the region mmap_find found last: faults come
+                            // in runs on one region. Only the process
+                            // running in vm uses it; removing that region
+                            // from the tree clears it (mmap.c).
 };
 
 // ---- life cycle ------------------------------------------------------------

@@ -15,6 +15,9 @@ int  fetchint(uint addr, int *ip);
 // length, or -1 if it is longer or not readable.
 int  fetchstr(uint addr, char *buf, int max);
 int  argint(int n, int *ip);
+// The first n integer arguments into out[0..n), in one copy from the
+// user stack (a call with six arguments pays for one check, not six).
+int  argints(int n, int *out);
 // A pointer to `size` bytes of user memory, faulted in and, when
 // `write` is set, writable by the process: for data the kernel passes
 // through once (read and write buffers, results it fills in).

@@ -31,6 +31,10 @@ int argint(int n, int *ip) {
   return fetchint(myproc()->tf->esp + 4 + 4 * n, ip);
 }
 
+int argints(int n, int *out) {
+  return copyin(out, myproc()->tf->esp + 4, 4 * (uint)n);
+}
+
 int argptr_rw(int n, char **pp, int size, int write) {
   int i;
   if (argint(n, &i) < 0)
