@@ -600,16 +600,7 @@ static enum fault_result course_private_page(struct region *r, uint va, int writ
                                              char **pagep, int *kept) {
   (void)write;
   *kept = 0;
-  char *page = vmobject_zeroed_page(r);
-  if (page == 0)
-    return FAULT_NO_MEMORY;
-  enum fault_result rc = course_fill(r, va, page);
-  if (rc != FAULT_FIXED) {
-    kfree(page);
-    return rc;
-  }
-  *pagep = page;
-  return FAULT_FIXED;
+  return vmobject_new_page(r, va, course_fill, pagep);
 }
 
 const struct vmobject_ops filemap_course_private = {

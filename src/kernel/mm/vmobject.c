@@ -9,18 +9,27 @@
 #include "mm/vmobject.h"
 #include "lib/klib.h"
 
-char *vmobject_zeroed_page(struct region *r) {
+enum fault_result vmobject_new_page(struct region *r, uint va,
+                                    enum fault_result (*fill)(struct region *, uint, char *),
+                                    char **pagep) {
   char *page = region_page_alloc(r)();
-  if (page)
-    memset(page, 0, PGSIZE);
-  return page;
+  if (page == 0)
+    return FAULT_NO_MEMORY;
+  memset(page, 0, PGSIZE);
+  enum fault_result rc = fill ? fill(r, va, page) : FAULT_FIXED;
+  if (rc != FAULT_FIXED) {
+    kfree(page);
+    return rc;
+  }
+  *pagep = page;
+  return FAULT_FIXED;
 }
 
 static enum fault_result anon_private_page(struct region *r, uint va, int write,
                                            char **pagep, int *kept) {
-  (void)r; (void)va; (void)write;
+  (void)write;
   *kept = 0;
-  return (*pagep = vmobject_zeroed_page(r)) ? FAULT_FIXED : FAULT_NO_MEMORY;
+  return vmobject_new_page(r, va, 0, pagep);
 }
 
 const struct vmobject_ops vmo_anon_private = {
@@ -53,14 +62,10 @@ enum fault_result vmobject_set_page(struct region *r, uint va, char **pagep,
   // set keeps its own).
   char *page = pageset_get(r->pages, idx);
   if (page == 0) {
-    char *fresh = vmobject_zeroed_page(r);
-    if (fresh == 0)
-      return FAULT_NO_MEMORY;
-    enum fault_result rc = fill ? fill(r, va, fresh) : FAULT_FIXED;
-    if (rc != FAULT_FIXED) {
-      kfree(fresh);
+    char *fresh;
+    enum fault_result rc = vmobject_new_page(r, va, fill, &fresh);
+    if (rc != FAULT_FIXED)
       return rc;
-    }
     page = pageset_install(r->pages, idx, fresh);
     if (page != fresh)
       kfree(fresh);               // lost a race (or no memory): use the winner

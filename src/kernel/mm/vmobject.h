@@ -77,9 +77,12 @@ struct vmobject_ops {
 
 extern const struct vmobject_ops vmo_anon_private;
 extern const struct vmobject_ops vmo_anon_shared;
-// A zeroed page for a fault in r (from region_page_alloc, mmap.h) with
-// one reference, or 0.
-char *vmobject_zeroed_page(struct region *r);
+// A new page for user address va of r (from region_page_alloc, mmap.h),
+// zeroed and then filled by fill when there is one, with one reference:
+// FAULT_FIXED and *pagep, or why not (nothing is left allocated).
+enum fault_result vmobject_new_page(struct region *r, uint va,
+                                    enum fault_result (*fill)(struct region *, uint, char *),
+                                    char **pagep);
 // (The file objects are in mm/filemap.h.)
 
 // For objects whose pages live in the region's page set (r->pages, a
