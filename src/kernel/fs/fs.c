@@ -610,15 +610,21 @@ void stati(struct inode *ip, struct stat *st) {
 
 // Read up to n bytes at offset off. Returns the count read: short at end
 // of file, 0 at or past it, -1 on a bad request. Caller holds ip->lock.
-int readi(struct inode *ip, char *dst, uint off, uint n) {
-  if (ip->type == T_DEV)
-    return -1;   // devices are driven from file.c
+int readi_span(struct inode *ip, uint off, uint n) {
   if (off + n < off)
     return -1;
   if (off >= ip->size)
     return 0;
-  if (n > ip->size - off)
-    n = ip->size - off;
+  return n > ip->size - off ? ip->size - off : n;
+}
+
+int readi(struct inode *ip, char *dst, uint off, uint n) {
+  if (ip->type == T_DEV)
+    return -1;   // devices are driven from file.c
+  int span = readi_span(ip, off, n);
+  if (span <= 0)
+    return span;
+  n = span;
 
   uint done = 0;
   while (done < n) {

@@ -65,6 +65,9 @@ void stati(struct inode *ip, struct stat *st);
 // of the current process. Device inodes are not handled here (see
 // file.c); they return -1.
 int readi(struct inode *ip, char *dst, uint off, uint n);
+// How many of the n bytes at off a read of ip gets: 0 at or past the end
+// of the file, -1 when the range wraps (a bad request). Caller holds ip->lock.
+int readi_span(struct inode *ip, uint off, uint n);
 int writei(struct inode *ip, char *src, uint off, uint n);
 // Write n bytes at *off as a series of log operations, each sized for the
 // blocks it may log (data, bitmap, tables, inode: never more than

@@ -441,12 +441,10 @@ static enum fault_result cache_get_page(struct region *r, uint va, int write,
 int filemap_read(struct inode *ip, char *dst, uint off, uint n) {
   if (ip->type != T_FILE)
     return readi(ip, dst, off, n);   // directories change through writei: not cached
-  if (off + n < off)
-    return -1;
-  if (off >= ip->size)
-    return 0;
-  if (n > ip->size - off)
-    n = ip->size - off;
+  int span = readi_span(ip, off, n);
+  if (span <= 0)
+    return span;
+  n = span;
   for (uint done = 0; done < n;) {
     uint at = off + done;
     uint chunk = PGSIZE - at % PGSIZE;
